@@ -1,0 +1,1 @@
+"""Records, text segmentation, the authored corpus and loaders for public corpora."""

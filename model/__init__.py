@@ -1,0 +1,1 @@
+"""The network, the rule baseline, the Labeler and the command line."""
