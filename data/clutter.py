@@ -11,6 +11,7 @@ import re
 _SOCIAL = r"(?:share|shares|tweet|email|e-mail|print|facebook|twitter|x|whatsapp|telegram|linkedin|pinterest|reddit|messenger|copy\s+link|comments?|save|flipboard|sms|bluesky|threads)"
 _CALLS = (
     r"read\s+(?:entire|full|the\s+full|more|the\s+rest|next)(?:\s+(?:article|story|here))?",
+    r"(?:share|listen\s+to|save|print)\s+(?:this|the)\s+(?:article|story|page|post).*|\d+\s+min(?:ute)?s?\s+read",
     r"advertisement|sponsored(?:\s+content)?|story\s+continues(?:\s+below(?:\s+advertisement)?)?",
     r"continue\s+reading|click\s+here\b.*|sign\s+up\b.*|subscribe\b.*|follow\s+us\b.*|watch\s*:.*|listen\s*:.*",
     r"related(?:\s+(?:topics|stories|articles|coverage))?\s*:?.*|more\s+on\s+this\s+story.*|recommended.*|trending.*",
@@ -22,16 +23,22 @@ _LINE_PATTERNS = [
     re.compile(rf"^(?:{_SOCIAL})(?:{_SOCIAL})+\b.*$", re.I),
     re.compile(rf"^\W*(?:{'|'.join(_CALLS)})\W*$", re.I),
     re.compile(r"^\W*(?:read|see|watch)\s+(?:more|also)\s*:.*$", re.I),
-    re.compile(r"^\W*(?:\d+\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b[\W\d]*$", re.I),
+    re.compile(
+        r"^\W*(?:\d+\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b[\W\d]*$", re.I
+    ),
     re.compile(r"^\W*(?:updated|published|posted|last\s+updated|first\s+published)\b[^.!?]{0,60}$", re.I),
     re.compile(r"^\W*[Bb][Yy]\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and|\||-)\s*[\w .'-]{0,60})?$"),
-    re.compile(r"^\W*\(?\s*with\s+(?:inputs?|reporting|additional\s+reporting)\s+(?:from|by)\s+[^)]{0,80}\)?\W*$", re.I),
+    re.compile(
+        r"^\W*\(?\s*with\s+(?:inputs?|reporting|additional\s+reporting)\s+(?:from|by)\s+[^)]{0,80}\)?\W*$", re.I
+    ),
     re.compile(r"^\W*(?:reporting|writing|editing)\s+by\s+.{0,120}$", re.I),
     re.compile(r"^\W*\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?\s*(?:[A-Z]{2,4})?\W*$", re.I),
     re.compile(r"^\W*(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\w+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\s+\d{4})\W*$"),
     re.compile(r"^\W*[\d,.]+\s*(?:k|m)?\s*(?:views?|shares?|comments?|likes?|reads?)?\W*$", re.I),
 ]
-_PREFIX = re.compile(rf"^\s*(?:{_CALLS[0]}|advertisement|story\s+continues\s+below)\b\s*[:|\-–—]?\s+(?=\S+\s+\S+\s+\S)", re.I)
+_PREFIX = re.compile(
+    rf"^\s*(?:{_CALLS[0]}|advertisement|story\s+continues\s+below)\b\s*[:|\-–—]?\s+(?=\S+\s+\S+\s+\S)", re.I
+)
 
 
 def is_clutter(line: str) -> bool:

