@@ -35,6 +35,8 @@ _LINE_PATTERNS = [
     re.compile(r"^\W*\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?\s*(?:[A-Z]{2,4})?\W*$", re.I),
     re.compile(r"^\W*(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\w+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\s+\d{4})\W*$"),
     re.compile(r"^\W*[\d,.]+\s*(?:k|m)?\s*(?:views?|shares?|comments?|likes?|reads?)?\W*$", re.I),
+    re.compile(r"^\W*(?:https?://|www\.|pic\.twitter\.com/)\S*(?:\s+\S+){0,12}\W*$", re.I),  # a bare link or embed
+    re.compile(r"^.{0,300}[—–-]\s*[^()\n]{1,60}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\W*$"),  # "— Name (@handle) May 2, 2016"
 ]
 _PREFIX = re.compile(
     rf"^\s*(?:{_CALLS[0]}|advertisement|story\s+continues\s+below)\b\s*[:|\-–—]?\s+(?=\S+\s+\S+\s+\S)", re.I

@@ -21,7 +21,7 @@ def test_perfect_prediction_scores_one(tmp_path):
 def test_mismatches_are_reported_not_skipped(tmp_path):
     pred = [_doc("a", [("Share", False, "AUTHOR", "assertion", "none"), ("He said B.", False, "Maria Ortiz", "assertion", "high")]),
             _doc("zzz", [])]
-    result = score_system("sys", GOLD + [_doc("b", [("x", True, None, None, None)])], pred)
+    result = score_system("sys", [*GOLD, _doc("b", [("x", True, None, None, None)])], pred)
     text = "\n".join(result.problems)
     assert "a: 3 gold sentences but 2 predicted" in text
     assert "a[1]: text differs" in text

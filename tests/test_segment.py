@@ -1,7 +1,7 @@
+from conftest import SEEDS
+
 from whosaid.data.clutter import is_clutter, split_clutter_prefix
 from whosaid.data.records import read_documents
-
-from conftest import SEEDS
 
 
 def test_seed_articles_split_like_the_gold(pipeline):
