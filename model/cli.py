@@ -17,6 +17,7 @@ from whosaid.data.records import RecordError, read_documents, write_document
 from whosaid.model.inputs import InputError, iter_inputs
 
 logger = logging.getLogger("whosaid")
+DOCUMENTS_PER_CHUNK = 32
 
 
 class UserError(Exception):
@@ -84,28 +85,45 @@ def _label(args) -> int:
     labeler = load_labeler(args.model)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     errors = open(args.errors, "w", encoding="utf-8") if args.errors else None  # noqa: SIM115
-    done = failed = 0
+    counts = {"done": 0, "failed": 0}
     try:
+        chunk: list = []
         for item in iter_inputs(args.inputs):
             if isinstance(item, InputError):
-                failed += 1
+                counts["failed"] += 1
                 _report(item, errors)
                 continue
-            try:
-                document = labeler([item], batch_size=args.batch_size)[0]
-            except RecordError as error:
-                failed += 1
-                _report(InputError(item.source or item.doc_id, str(error)), errors)
-                continue
-            write_document(document, out)
-            done += 1
+            chunk.append(item)
+            if len(chunk) == DOCUMENTS_PER_CHUNK:
+                _label_chunk(labeler, chunk, args.batch_size, out, errors, counts)
+                chunk = []
+        _label_chunk(labeler, chunk, args.batch_size, out, errors, counts)
     finally:
         if args.output:
             out.close()
         if errors:
             errors.close()
-    logger.info("labelled %d documents, %d failed", done, failed)
-    return 0 if done or not failed else 1
+    logger.info("labelled %d documents, %d failed", counts["done"], counts["failed"])
+    return 0 if counts["done"] or not counts["failed"] else 1
+
+
+def _label_chunk(labeler, chunk: list, batch_size: int, out, errors, counts: dict[str, int]) -> None:
+    """Label documents together; if one fails, label them one by one so only it is lost."""
+    if not chunk:
+        return
+    try:
+        documents = labeler(chunk, batch_size=batch_size)
+    except RecordError:
+        documents = []
+        for item in chunk:
+            try:
+                documents += labeler([item], batch_size=batch_size)
+            except RecordError as error:
+                counts["failed"] += 1
+                _report(InputError(item.source or item.doc_id, str(error)), errors)
+    for document in documents:
+        write_document(document, out)
+        counts["done"] += 1
 
 
 def _report(error: InputError, errors_file) -> None:

@@ -27,6 +27,8 @@ class WhosaidConfig(PretrainedConfig):
         head_dim: width of the pointer head's scoring layer.
         dropout: dropout before every head.
         loss_weights: per-head loss multipliers.
+        rule_features: feed the rule baseline's labels to the heads as input features (a
+            stacked model that learns where the rules go wrong).
     """
 
     model_type = "whosaid"
@@ -46,6 +48,7 @@ class WhosaidConfig(PretrainedConfig):
         head_dim: int = 256,
         dropout: float = 0.1,
         loss_weights: dict[str, float] | None = None,
+        rule_features: bool = True,
         **kwargs: Any,
     ) -> None:
         self.encoder = encoder or {}
@@ -59,6 +62,7 @@ class WhosaidConfig(PretrainedConfig):
         self.max_ahead = max_ahead
         self.head_dim = head_dim
         self.dropout = dropout
+        self.rule_features = rule_features
         self.loss_weights = loss_weights or {"boilerplate": 1.0, "speaker": 1.0, "stance": 1.0, "hedging": 1.0, "cues": 0.5}
         kwargs.setdefault("keys_to_ignore_at_inference", ["cue_logits"])
         super().__init__(**kwargs)

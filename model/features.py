@@ -12,19 +12,33 @@ import re
 from dataclasses import dataclass, field
 
 from whosaid.data.records import AUTHOR, Sentence
+from whosaid.data.segment import Segment
 from whosaid.model.configuration import MENTION_KINDS, WhosaidConfig
 from whosaid.model.modeling import IGNORE
-from whosaid.model.speakers import Mention, trim_mention
+from whosaid.model.rules import RuleLabeler
+from whosaid.model.speakers import Mention, candidate_mentions, trim_mention
 from whosaid.training.metrics import speaker_match
 
 
 @dataclass
 class SentenceInput:
-    """One sentence to featurise: its text, candidate mentions and (for training) gold labels."""
+    """One sentence to featurise: its text, candidate mentions, the rule baseline's labels
+    (input features of the model) and, for training, gold labels."""
 
     text: str
     mentions: list[Mention]
     gold: Sentence | None = None
+    rule: Sentence | None = None
+
+
+def sentence_inputs(segments: list[Segment], rules: RuleLabeler | None, gold: list[Sentence] | None = None) -> list[SentenceInput]:
+    """One document's segments with their candidate mentions and rule labels."""
+    rule_labels = rules.label(segments) if rules is not None else [None] * len(segments)
+    gold = gold if gold is not None else [None] * len(segments)
+    return [
+        SentenceInput(segment.text, candidate_mentions(segment.span), g, r)
+        for segment, g, r in zip(segments, gold, rule_labels, strict=True)
+    ]
 
 
 @dataclass
@@ -39,6 +53,8 @@ class Window:
     candidate_spans: list[tuple[int, int]]
     candidate_positions: list[int]
     candidate_kinds: list[int]
+    rule_sentence: list[list[int]] = field(default_factory=list)
+    rule_candidates: list[int] = field(default_factory=list)
     candidates: list[tuple[int, Mention]] = field(default_factory=list)
     labels: dict[str, list[int]] | None = None
 
@@ -51,6 +67,8 @@ class Window:
             "candidate_spans": self.candidate_spans,
             "candidate_positions": self.candidate_positions,
             "candidate_kinds": self.candidate_kinds,
+            "rule_sentence": self.rule_sentence,
+            "rule_candidates": self.rule_candidates,
         }
         if self.labels:
             data.update(self.labels)
@@ -149,9 +167,34 @@ class Featurizer:
             candidate_kinds=_pad([MENTION_KINDS.index(m.kind) for _, m in candidates], config.max_candidates, 0),
             candidates=candidates,
         )
+        window.rule_sentence, window.rule_candidates = self._rule_features(sentences, own, candidates, position)
         if with_labels:
             window.labels = self._labels(sentences, own, candidates, position, offsets, token_start, len(input_ids))
         return window
+
+    def _rule_features(self, sentences, own, candidates, position) -> tuple[list[list[int]], list[int]]:
+        """Per own sentence (boilerplate, stance, hedging) indices of the rule baseline's labels,
+        0 meaning "no rule output", and per candidate slot 1 where the rules chose it."""
+        config = self.config
+        chosen = [0] * config.max_candidates
+        rows = []
+        for k in own:
+            rule = sentences[k].rule
+            if rule is None:
+                rows.append([0, 0, 0])
+                continue
+            rows.append(
+                [
+                    1 + int(bool(rule.boilerplate)),
+                    1 + config.stances.index(rule.stance) if rule.stance else 0,
+                    1 + config.hedging_levels.index(rule.hedging) if rule.hedging else 0,
+                ]
+            )
+            if rule.speaker not in (None, AUTHOR):
+                slot = _speaker_target(k, rule, candidates, position, config)
+                if 0 <= slot < config.max_candidates:
+                    chosen[slot] = 1
+        return _pad(rows, config.max_sentences, [0, 0, 0]), chosen
 
     def _labels(self, sentences, own, candidates, position, offsets, token_start, length) -> dict[str, list[int]]:
         config = self.config

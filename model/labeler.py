@@ -22,9 +22,10 @@ from transformers import AutoTokenizer
 from whosaid.data.records import AUTHOR, Document, RecordError, Sentence
 from whosaid.data.segment import Segment, TextPipeline
 from whosaid.model.documents import DocumentInput, as_input
-from whosaid.model.features import Featurizer, SentenceInput, Window
+from whosaid.model.features import Featurizer, SentenceInput, Window, sentence_inputs
 from whosaid.model.modeling import WhosaidModel, decode_hedging
-from whosaid.model.speakers import SpeakerResolver, candidate_mentions
+from whosaid.model.rules import RuleLabeler
+from whosaid.model.speakers import SpeakerResolver
 
 logger = logging.getLogger(__name__)
 MODEL_ENV = "WHOSAID_MODEL"
@@ -61,8 +62,6 @@ class RulesLabeler:
     """The rule baseline behind the same batch interface as :class:`Labeler`."""
 
     def __init__(self, pipeline: TextPipeline | None = None) -> None:
-        from whosaid.model.rules import RuleLabeler
-
         self.pipeline = pipeline or TextPipeline()
         self.rules = RuleLabeler()
 
@@ -83,6 +82,7 @@ class Labeler:
         self.tokenizer = tokenizer
         self.pipeline = pipeline or TextPipeline()
         self.featurizer = Featurizer(tokenizer, model.config)
+        self.rules = RuleLabeler() if model.config.rule_features else None
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, pipeline: TextPipeline | None = None) -> Labeler:
@@ -100,11 +100,11 @@ class Labeler:
         """Label many documents; windows of all of them are sorted by length and batched."""
         inputs = [as_input(item, i) for i, item in enumerate(documents)]
         segmented = [segment_input(self.pipeline, doc) for doc in inputs]
-        sentence_inputs = [[SentenceInput(s.text, candidate_mentions(s.span)) for s in segs] for segs in segmented]
-        windows = [self.featurizer.windows(sents) for sents in sentence_inputs]
+        analysed = [sentence_inputs(segments, self.rules) for segments in segmented]
+        windows = [self.featurizer.windows(sents) for sents in analysed]
         outputs = self._run([w for doc_windows in windows for w in doc_windows], batch_size)
         results, cursor = [], 0
-        for doc, sents, doc_windows in zip(inputs, sentence_inputs, windows):
+        for doc, sents, doc_windows in zip(inputs, analysed, windows):
             doc_outputs = outputs[cursor : cursor + len(doc_windows)]
             cursor += len(doc_windows)
             results.append(self._decode(doc, sents, doc_windows, doc_outputs))
@@ -125,7 +125,15 @@ class Labeler:
             length = max(len(windows[i].input_ids) for i in chunk)
             batch = {
                 name: torch.tensor([windows[i].features()[name] for i in chunk])
-                for name in ("sentence_spans", "sentence_positions", "candidate_spans", "candidate_positions", "candidate_kinds")
+                for name in (
+                    "sentence_spans",
+                    "sentence_positions",
+                    "candidate_spans",
+                    "candidate_positions",
+                    "candidate_kinds",
+                    "rule_sentence",
+                    "rule_candidates",
+                )
             }
             ids = [windows[i].input_ids + [pad] * (length - len(windows[i].input_ids)) for i in chunk]
             mask = [[1] * len(windows[i].input_ids) + [0] * (length - len(windows[i].input_ids)) for i in chunk]

@@ -71,6 +71,10 @@ class WhosaidModel(PreTrainedModel):
         self.candidate_proj = nn.Linear(hidden, width)
         self.distance_embedding = nn.Embedding(config.max_back + config.max_ahead + 1, width)
         self.kind_embedding = nn.Embedding(len(MENTION_KINDS), width)
+        self.rule_boilerplate = nn.Embedding(3, hidden)
+        self.rule_stance = nn.Embedding(len(config.stances) + 1, hidden)
+        self.rule_hedging = nn.Embedding(len(config.hedging_levels) + 1, hidden)
+        self.rule_choice = nn.Embedding(2, width)
         self.pointer_score = nn.Linear(width, 1)
         self.null_score = nn.Linear(hidden, 1)
         self.post_init()
@@ -101,6 +105,8 @@ class WhosaidModel(PreTrainedModel):
         candidate_spans: torch.Tensor,
         candidate_positions: torch.Tensor,
         candidate_kinds: torch.Tensor,
+        rule_sentence: torch.Tensor | None = None,
+        rule_candidates: torch.Tensor | None = None,
         boilerplate_labels: torch.Tensor | None = None,
         stance_labels: torch.Tensor | None = None,
         hedging_labels: torch.Tensor | None = None,
@@ -111,18 +117,30 @@ class WhosaidModel(PreTrainedModel):
         """input_ids, attention_mask: (B, T); sentence_spans: (B, S, 2), (0, 0) for an empty
         slot; sentence_positions: (B, S) sentence order in the window; candidate_spans:
         (B, C, 2); candidate_positions, candidate_kinds: (B, C), position -1 for an empty
-        slot. Labels: (B, S) with -100 where unlabelled; speaker_labels index a candidate or
+        slot. rule_sentence: (B, S, 3) the rule baseline's (boilerplate, stance, hedging) as
+        1-based indices, 0 for none; rule_candidates: (B, C) 1 where the rules chose that
+        mention; both optional (zeros). Labels: (B, S) with -100 where unlabelled; speaker_labels index a candidate or
         C for "no mention"; cue_labels: (B, T) 0/1/-100."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         hidden = self.dropout(hidden)
         sentences = span_mean(hidden, sentence_spans)  # (B, S, H)
         candidates = span_mean(hidden, candidate_spans)  # (B, C, H)
+        if rule_sentence is None:
+            rule_sentence = torch.zeros(*sentence_spans.shape[:2], 3, dtype=torch.long, device=hidden.device)
+        if rule_candidates is None:
+            rule_candidates = torch.zeros_like(candidate_kinds)
+        sentences = (
+            sentences
+            + self.rule_boilerplate(rule_sentence[..., 0])
+            + self.rule_stance(rule_sentence[..., 1])
+            + self.rule_hedging(rule_sentence[..., 2])
+        )
 
         boilerplate_logits = self.boilerplate_head(sentences)
         stance_logits = self.stance_head(sentences)
         hedging_logits = self.hedging_head(sentences) - self.hedging_thresholds  # (B, S, L-1)
         cue_logits = self.cue_head(hidden).squeeze(-1)
-        speaker_logits = self._point(sentences, sentence_positions, candidates, candidate_positions, candidate_kinds)
+        speaker_logits = self._point(sentences, sentence_positions, candidates, candidate_positions, candidate_kinds, rule_candidates)
 
         loss = None
         if boilerplate_labels is not None:
@@ -140,7 +158,7 @@ class WhosaidModel(PreTrainedModel):
             )
         return WhosaidOutput(loss, boilerplate_logits, stance_logits, hedging_logits, speaker_logits, cue_logits)
 
-    def _point(self, sentences, sentence_positions, candidates, candidate_positions, candidate_kinds) -> torch.Tensor:
+    def _point(self, sentences, sentence_positions, candidates, candidate_positions, candidate_kinds, rule_candidates) -> torch.Tensor:
         """Scores of every candidate mention as each sentence's speaker, plus the null choice -> (B, S, C + 1)."""
         config = self.config
         distance = sentence_positions[:, :, None] - candidate_positions[:, None, :]  # (B, S, C), >0: candidate earlier
@@ -150,6 +168,7 @@ class WhosaidModel(PreTrainedModel):
             self.sentence_proj(sentences)[:, :, None, :]
             + self.candidate_proj(candidates)[:, None, :, :]
             + self.kind_embedding(candidate_kinds.clamp(min=0))[:, None, :, :]
+            + self.rule_choice(rule_candidates)[:, None, :, :]
             + self.distance_embedding(bucket)
         )
         scores = self.pointer_score(torch.tanh(features)).squeeze(-1)

@@ -10,7 +10,8 @@ from whosaid.data.records import Document, Sentence
 from whosaid.model.features import Featurizer
 from whosaid.model.labeler import Labeler
 from whosaid.model.modeling import IGNORE, WhosaidModel, decode_hedging
-from whosaid.training.dataset import WindowCollator, build_dataset, sentence_inputs
+from whosaid.model.rules import RuleLabeler
+from whosaid.training.dataset import WindowCollator, build_dataset, document_inputs
 
 
 def _documents() -> list[Document]:
@@ -43,14 +44,14 @@ def tiny(tiny_encoder):
 @pytest.fixture(scope="module")
 def batch(tiny, pipeline):
     model, tokenizer = tiny
-    dataset = build_dataset(_documents(), Featurizer(tokenizer, model.config), pipeline)
+    dataset = build_dataset(_documents(), Featurizer(tokenizer, model.config), pipeline, RuleLabeler())
     return WindowCollator(tokenizer.pad_token_id)([dataset[i] for i in range(len(dataset))])
 
 
 def test_windows_own_every_sentence_once(tiny, pipeline):
     model, tokenizer = tiny
     featurizer = Featurizer(tokenizer, model.config)
-    for doc, inputs in zip(_documents(), sentence_inputs(_documents(), pipeline)):
+    for doc, inputs in zip(_documents(), document_inputs(_documents(), pipeline, RuleLabeler())):
         windows = featurizer.windows(inputs, with_labels=True)
         owned = [k for w in windows for k in w.own]
         assert owned == list(range(len(doc.sentences)))
@@ -62,6 +63,8 @@ def test_forward_shapes_and_loss_only_with_labels(tiny, batch):
     model, _ = tiny
     config = model.config
     inputs = {k: v for k, v in batch.items() if not k.endswith("_labels")}
+    assert inputs["rule_sentence"].shape == (batch["input_ids"].size(0), config.max_sentences, 3)
+    assert inputs["rule_sentence"].sum() > 0  # the rules' labels reach the model
     out = model(**inputs)
     b, s, c = batch["input_ids"].size(0), config.max_sentences, config.max_candidates
     assert out.loss is None

@@ -10,32 +10,24 @@ from datasets import Dataset
 
 from whosaid.data.records import Document
 from whosaid.data.segment import TextPipeline
-from whosaid.model.features import Featurizer, SentenceInput
-from whosaid.model.speakers import candidate_mentions
+from whosaid.model.features import Featurizer, SentenceInput, sentence_inputs
+from whosaid.model.rules import RuleLabeler
 
 logger = logging.getLogger(__name__)
 
 
-def sentence_inputs(documents: Iterable[Document], pipeline: TextPipeline, *, with_gold: bool = True) -> list[list[SentenceInput]]:
-    """Parse each document's sentences (boundaries kept) and collect speaker candidates."""
+def document_inputs(documents: Iterable[Document], pipeline: TextPipeline, rules: RuleLabeler | None) -> list[list[SentenceInput]]:
+    """Parse each document's sentences (boundaries kept), with candidates, rule labels and gold."""
     documents = list(documents)
-    flat = [s.text for doc in documents for s in doc.sentences]
-    segments = iter(pipeline.parse(flat))
-    out = []
-    for doc in documents:
-        inputs = []
-        for sentence in doc.sentences:
-            segment = next(segments)
-            inputs.append(SentenceInput(sentence.text, candidate_mentions(segment.span), sentence if with_gold else None))
-        out.append(inputs)
-    return out
+    segments = iter(pipeline.parse([s.text for doc in documents for s in doc.sentences]))
+    return [sentence_inputs([next(segments) for _ in doc.sentences], rules, doc.sentences) for doc in documents]
 
 
-def build_dataset(documents: Iterable[Document], featurizer: Featurizer, pipeline: TextPipeline) -> Dataset:
+def build_dataset(documents: Iterable[Document], featurizer: Featurizer, pipeline: TextPipeline, rules: RuleLabeler | None) -> Dataset:
     """One row per window, with labels, ready for ``Trainer``."""
     rows = [
         window.features()
-        for inputs in sentence_inputs(documents, pipeline)
+        for inputs in document_inputs(documents, pipeline, rules)
         for window in featurizer.windows(inputs, with_labels=True)
     ]
     logger.info("built %d windows", len(rows))

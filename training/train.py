@@ -20,12 +20,18 @@ from transformers import AutoTokenizer, EvalPrediction, HfArgumentParser, Traine
 from whosaid.data.corpus import load_split
 from whosaid.data.records import AUTHOR, Document, read_documents
 from whosaid.data.segment import TextPipeline
+from whosaid.model.card import write_card
 from whosaid.model.features import Featurizer
 from whosaid.model.modeling import IGNORE, WhosaidModel, decode_hedging
+from whosaid.model.rules import RuleLabeler
 from whosaid.training.dataset import WindowCollator, build_dataset
 from whosaid.training.metric_module import load_metric
 
 logger = logging.getLogger(__name__)
+HELD_OUT = {
+    "seeds": Path(__file__).parents[1] / "seeds" / "gold.jsonl",
+    "realdev": Path(__file__).parents[2] / "shared" / "data" / "realdev" / "polnear_dev_openings.jsonl",
+}
 
 
 def default_encoder() -> str:
@@ -43,6 +49,7 @@ class ModelArguments:
     init_from: str | None = field(default=None, metadata={"help": "A trained whosaid checkpoint to fine-tune further."})
     max_window_tokens: int = field(default=256, metadata={"help": "Tokens per encoder window (<= 512)."})
     head_learning_rate: float = field(default=1e-3, metadata={"help": "Learning rate of the heads (the encoder uses --learning_rate)."})
+    rule_features: bool = field(default=True, metadata={"help": "Give the heads the rule baseline's labels as input features."})
 
 
 @dataclass
@@ -188,15 +195,16 @@ def train(model_args: ModelArguments, data_args: DataArguments, training_args: T
         tokenizer = AutoTokenizer.from_pretrained(model_args.init_from)
     else:
         encoder = model_args.encoder or default_encoder()
-        model = WhosaidModel.from_encoder(encoder, max_window_tokens=model_args.max_window_tokens)
+        model = WhosaidModel.from_encoder(encoder, max_window_tokens=model_args.max_window_tokens, rule_features=model_args.rule_features)
         model.config.encoder_name = Path(encoder).name if model_args.encoder else "all-MiniLM-L6-v2"
         tokenizer = AutoTokenizer.from_pretrained(encoder)
     train_docs, dev_docs = load_training_documents(data_args)
     pipeline = TextPipeline()
     featurizer = Featurizer(tokenizer, model.config)
+    rules = RuleLabeler() if model.config.rule_features else None
     logger.info("featurising %d training and %d dev documents", len(train_docs), len(dev_docs))
-    train_set = build_dataset(train_docs, featurizer, pipeline)
-    dev_set = build_dataset(dev_docs, featurizer, pipeline)
+    train_set = build_dataset(train_docs, featurizer, pipeline, rules)
+    dev_set = build_dataset(dev_docs, featurizer, pipeline, rules)
     trainer = WhosaidTrainer(
         model=model,
         args=training_args,
@@ -220,4 +228,20 @@ def train(model_args: ModelArguments, data_args: DataArguments, training_args: T
     (out / "training_args.json").write_text(json.dumps({"model": vars(model_args), "data": vars(data_args)}, indent=2, default=str))
     for checkpoint in out.glob("checkpoint-*"):
         shutil.rmtree(checkpoint)
+    write_card(out, model.config, {"dev (pointer-level speaker)": model.config.training["dev_scores"], **held_out_scores(out)})
     return out
+
+
+def held_out_scores(model_dir: Path) -> dict[str, dict[str, float]]:
+    """Scores of a saved model on the gold seeds and, when present, realdev (never trained on)."""
+    from whosaid.data.records import read_documents
+    from whosaid.model.labeler import Labeler
+    from whosaid.training.harness import score_system
+
+    labeler = Labeler.from_pretrained(model_dir)
+    scores = {}
+    for name, path in HELD_OUT.items():
+        if path.exists():
+            gold = read_documents(path)
+            scores[name] = score_system(name, gold, labeler(gold)).scores
+    return scores
