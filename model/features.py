@@ -173,28 +173,30 @@ class Featurizer:
         return window
 
     def _rule_features(self, sentences, own, candidates, position) -> tuple[list[list[int]], list[int]]:
-        """Per own sentence (boilerplate, stance, hedging) indices of the rule baseline's labels,
-        0 meaning "no rule output", and per candidate slot 1 where the rules chose it."""
+        """Per own sentence (boilerplate, stance, hedging, is-AUTHOR) indices of the rule
+        baseline's labels, 0 meaning "no rule output", and per candidate slot 1 where the rules
+        chose it."""
         config = self.config
         chosen = [0] * config.max_candidates
         rows = []
         for k in own:
             rule = sentences[k].rule
             if rule is None:
-                rows.append([0, 0, 0])
+                rows.append([0, 0, 0, 0])
                 continue
             rows.append(
                 [
                     1 + int(bool(rule.boilerplate)),
                     1 + config.stances.index(rule.stance) if rule.stance else 0,
                     1 + config.hedging_levels.index(rule.hedging) if rule.hedging else 0,
+                    0 if rule.speaker is None else 1 + int(rule.speaker == AUTHOR),
                 ]
             )
             if rule.speaker not in (None, AUTHOR):
                 slot = _speaker_target(k, rule, candidates, position, config)
                 if 0 <= slot < config.max_candidates:
                     chosen[slot] = 1
-        return _pad(rows, config.max_sentences, [0, 0, 0]), chosen
+        return _pad(rows, config.max_sentences, [0, 0, 0, 0]), chosen
 
     def _labels(self, sentences, own, candidates, position, offsets, token_start, length) -> dict[str, list[int]]:
         config = self.config

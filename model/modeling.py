@@ -65,7 +65,7 @@ class WhosaidModel(PreTrainedModel):
         self.boilerplate_head = nn.Linear(hidden, 2)
         self.stance_head = nn.Linear(hidden, len(config.stances))
         self.hedging_head = nn.Linear(hidden, 1)
-        self.hedging_thresholds = nn.Parameter(torch.arange(len(config.hedging_levels) - 1, dtype=torch.float) - 0.5)
+        self.hedging_thresholds = nn.Parameter(torch.zeros(len(config.hedging_levels) - 1))
         self.cue_head = nn.Linear(hidden, 1)
         self.sentence_proj = nn.Linear(hidden, width)
         self.candidate_proj = nn.Linear(hidden, width)
@@ -77,7 +77,33 @@ class WhosaidModel(PreTrainedModel):
         self.rule_choice = nn.Embedding(2, width)
         self.pointer_score = nn.Linear(width, 1)
         self.null_score = nn.Linear(hidden, 1)
+        # Direct, learnable paths from the rules' labels to each head's logits, initialised so
+        # that an untrained model reproduces the rules; training learns where to depart.
+        self.rule_boilerplate_logits = nn.Embedding(3, 2)
+        self.rule_stance_logits = nn.Embedding(len(config.stances) + 1, len(config.stances))
+        self.rule_hedging_score = nn.Embedding(len(config.hedging_levels) + 1, 1)
+        self.rule_choice_score = nn.Parameter(torch.tensor(0.0))
+        self.rule_author_score = nn.Parameter(torch.tensor(0.0))
         self.post_init()
+        self._init_rule_paths()
+
+    def _init_rule_paths(self, strength: float = 2.0) -> None:
+        n_stances, n_levels = len(self.config.stances), len(self.config.hedging_levels)
+        with torch.no_grad():
+            self.hedging_thresholds.copy_(strength * (torch.arange(n_levels - 1, dtype=torch.float) + 0.5))
+            self.rule_boilerplate_logits.weight.copy_(
+                torch.tensor([[0.0, 0.0], [strength, -strength], [-strength, strength]])
+            )
+            self.rule_stance_logits.weight.copy_(
+                torch.cat([torch.zeros(1, n_stances), strength * torch.eye(n_stances)])
+            )
+            self.rule_hedging_score.weight.copy_(
+                torch.cat(
+                    [torch.tensor([[strength * 0.5]]), strength * torch.arange(n_levels, dtype=torch.float)[:, None]]
+                )
+            )
+            self.rule_choice_score.fill_(strength * 1.5)
+            self.rule_author_score.fill_(strength * 1.5)
 
     @classmethod
     def from_encoder(cls, encoder_path: str, **config_kwargs) -> WhosaidModel:
@@ -117,8 +143,8 @@ class WhosaidModel(PreTrainedModel):
         """input_ids, attention_mask: (B, T); sentence_spans: (B, S, 2), (0, 0) for an empty
         slot; sentence_positions: (B, S) sentence order in the window; candidate_spans:
         (B, C, 2); candidate_positions, candidate_kinds: (B, C), position -1 for an empty
-        slot. rule_sentence: (B, S, 3) the rule baseline's (boilerplate, stance, hedging) as
-        1-based indices, 0 for none; rule_candidates: (B, C) 1 where the rules chose that
+        slot. rule_sentence: (B, S, 4) the rule baseline's (boilerplate, stance, hedging,
+        is-AUTHOR) as 1-based indices, 0 for none; rule_candidates: (B, C) 1 where the rules chose that
         mention; both optional (zeros). Labels: (B, S) with -100 where unlabelled; speaker_labels index a candidate or
         C for "no mention"; cue_labels: (B, T) 0/1/-100."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
@@ -126,7 +152,7 @@ class WhosaidModel(PreTrainedModel):
         sentences = span_mean(hidden, sentence_spans)  # (B, S, H)
         candidates = span_mean(hidden, candidate_spans)  # (B, C, H)
         if rule_sentence is None:
-            rule_sentence = torch.zeros(*sentence_spans.shape[:2], 3, dtype=torch.long, device=hidden.device)
+            rule_sentence = torch.zeros(*sentence_spans.shape[:2], 4, dtype=torch.long, device=hidden.device)
         if rule_candidates is None:
             rule_candidates = torch.zeros_like(candidate_kinds)
         sentences = (
@@ -136,11 +162,15 @@ class WhosaidModel(PreTrainedModel):
             + self.rule_hedging(rule_sentence[..., 2])
         )
 
-        boilerplate_logits = self.boilerplate_head(sentences)
-        stance_logits = self.stance_head(sentences)
-        hedging_logits = self.hedging_head(sentences) - self.hedging_thresholds  # (B, S, L-1)
+        boilerplate_logits = self.boilerplate_head(sentences) + self.rule_boilerplate_logits(rule_sentence[..., 0])
+        stance_logits = self.stance_head(sentences) + self.rule_stance_logits(rule_sentence[..., 1])
+        hedging_score = self.hedging_head(sentences) + self.rule_hedging_score(rule_sentence[..., 2])
+        hedging_logits = hedging_score - self.hedging_thresholds  # (B, S, L-1)
         cue_logits = self.cue_head(hidden).squeeze(-1)
-        speaker_logits = self._point(sentences, sentence_positions, candidates, candidate_positions, candidate_kinds, rule_candidates)
+        speaker_logits = self._point(
+            sentences, sentence_positions, candidates, candidate_positions, candidate_kinds, rule_candidates
+        )
+        speaker_logits[..., -1] = speaker_logits[..., -1] + self.rule_author_score * (rule_sentence[..., 3] == 2)
 
         loss = None
         if boilerplate_labels is not None:
@@ -158,11 +188,15 @@ class WhosaidModel(PreTrainedModel):
             )
         return WhosaidOutput(loss, boilerplate_logits, stance_logits, hedging_logits, speaker_logits, cue_logits)
 
-    def _point(self, sentences, sentence_positions, candidates, candidate_positions, candidate_kinds, rule_candidates) -> torch.Tensor:
+    def _point(
+        self, sentences, sentence_positions, candidates, candidate_positions, candidate_kinds, rule_candidates
+    ) -> torch.Tensor:
         """Scores of every candidate mention as each sentence's speaker, plus the null choice -> (B, S, C + 1)."""
         config = self.config
         distance = sentence_positions[:, :, None] - candidate_positions[:, None, :]  # (B, S, C), >0: candidate earlier
-        allowed = (candidate_positions[:, None, :] >= 0) & (distance <= config.max_back) & (distance >= -config.max_ahead)
+        allowed = (
+            (candidate_positions[:, None, :] >= 0) & (distance <= config.max_back) & (distance >= -config.max_ahead)
+        )
         bucket = (distance + config.max_ahead).clamp(0, config.max_back + config.max_ahead)
         features = (
             self.sentence_proj(sentences)[:, :, None, :]
@@ -171,7 +205,9 @@ class WhosaidModel(PreTrainedModel):
             + self.rule_choice(rule_candidates)[:, None, :, :]
             + self.distance_embedding(bucket)
         )
-        scores = self.pointer_score(torch.tanh(features)).squeeze(-1)
+        scores = (
+            self.pointer_score(torch.tanh(features)).squeeze(-1) + self.rule_choice_score * rule_candidates[:, None, :]
+        )
         scores = scores.masked_fill(~allowed, torch.finfo(scores.dtype).min)
         return torch.cat([scores, self.null_score(sentences)], dim=-1)
 

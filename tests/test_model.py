@@ -63,7 +63,7 @@ def test_forward_shapes_and_loss_only_with_labels(tiny, batch):
     model, _ = tiny
     config = model.config
     inputs = {k: v for k, v in batch.items() if not k.endswith("_labels")}
-    assert inputs["rule_sentence"].shape == (batch["input_ids"].size(0), config.max_sentences, 3)
+    assert inputs["rule_sentence"].shape == (batch["input_ids"].size(0), config.max_sentences, 4)
     assert inputs["rule_sentence"].sum() > 0  # the rules' labels reach the model
     out = model(**inputs)
     b, s, c = batch["input_ids"].size(0), config.max_sentences, config.max_candidates
@@ -123,6 +123,17 @@ def test_labeler_output_is_complete(tiny, pipeline):
         else:
             assert sentence.speaker and sentence.stance in model.config.stances and sentence.hedging in model.config.hedging_levels
             assert sentence.speaker_mention is None or sentence.speaker_mention in sentence.text
+
+
+def test_untrained_model_starts_from_the_rules(tiny, batch):
+    """The rule paths are initialised so an untrained model agrees with the rule baseline."""
+    model, _ = tiny
+    fresh = WhosaidModel(model.config).eval()
+    out = fresh(**{k: v for k, v in batch.items() if not k.endswith("_labels")})
+    rule = batch["rule_sentence"]
+    own = rule[..., 1] > 0
+    assert (out.stance_logits.argmax(-1)[own] == rule[..., 1][own] - 1).all()
+    assert (decode_hedging(out.hedging_logits)[own] == rule[..., 2][own] - 1).all()
 
 
 def test_ordinal_decoding():
