@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from whosaid.data.records import Document, read_documents
+from whosaid.data.records import HEDGING_LEVELS, STANCES, Document, read_documents
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 AUTHORED = CORPUS_DIR / "authored"
@@ -124,7 +125,33 @@ def stats_markdown() -> str:
         counts = Counter(doc.meta.get(key, "unknown") for doc in every)
         lines += ["", f"| {key} | documents |", "|---|---|"] + [f"| {k} | {n} |" for k, n in counts.most_common()]
     lines += ["", "| phenomenon | segments |", "|---|---|"] + [f"| {k} | {n} |" for k, n in phenomena(every).most_common()]
+    lines += ["", "| class | sentences | most concentrated cue word | share of the class |", "|---|---|---|---|"]
+    lines += [f"| {name} | {n} | {word} | {share:.1%} |" for name, n, word, share in cue_concentration(every)]
     return "\n".join(lines)
+
+
+def cue_concentration(documents: list[Document]) -> list[tuple[str, int, str, float]]:
+    """For each stance and hedging class, the non-stopword most over-represented against
+    assertion / none sentences, and the share of the class's sentences that contain it
+    (stopwords left out, but modals and approximators kept)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    ignored = STOP_WORDS - {"may", "might", "could", "would", "about", "around", "nearly", "almost", "perhaps", "least", "more", "up"}
+    words = lambda text: {w for w in re.findall(r"[a-z]{2,}", text.lower()) if w not in ignored}
+    prose = [s for doc in documents for s in doc.sentences if s.is_prose]
+    rows = []
+    for field, base in (("stance", "assertion"), ("hedging", "none")):
+        background = Counter(w for s in prose if getattr(s, field) == base for w in words(s.text))
+        n_background = max(1, sum(getattr(s, field) == base for s in prose))
+        for value in (STANCES if field == "stance" else HEDGING_LEVELS):
+            if value == base:
+                continue
+            members = [s for s in prose if getattr(s, field) == value]
+            counts = Counter(w for s in members for w in words(s.text))
+            lift = {w: c / len(members) - background[w] / n_background for w, c in counts.items()}
+            word = max(lift, key=lift.get)
+            rows.append((f"{field}={value}", len(members), word, counts[word] / len(members)))
+    return rows
 
 
 def phenomena(documents: list[Document]) -> Counter:
@@ -157,3 +184,36 @@ def phenomena(documents: list[Document]) -> Counter:
             if mention and mention != s.speaker and mention.endswith(s.speaker) and len(mention.split()) > len(s.speaker.split()):
                 counts["title or role before a name"] += 1
     return counts
+
+
+def agreement(first: list[Document], second: list[Document]) -> dict[str, dict[str, float]]:
+    """Inter-annotator agreement per field on the documents both passes labelled: Cohen's
+    kappa and raw agreement for boilerplate, stance, hedging (plus quadratic-weighted kappa)
+    and AUTHOR-vs-attributed; speaker agreement under the lenient match of the scorer."""
+    from sklearn.metrics import cohen_kappa_score
+
+    from whosaid.training.metrics import speaker_match
+
+    by_id = {doc.doc_id: doc for doc in second}
+    pairs = [(a, b) for doc in first if doc.doc_id in by_id for a, b in zip(doc.sentences, by_id[doc.doc_id].sentences, strict=True)]
+    prose = [(a, b) for a, b in pairs if a.is_prose and b.is_prose]
+
+    def score(values_a: list, values_b: list, weights: str | None = None) -> dict[str, float]:
+        return {
+            "kappa": float(cohen_kappa_score(values_a, values_b, weights=weights)),
+            "agreement": sum(x == y for x, y in zip(values_a, values_b)) / len(values_a),
+            "n": len(values_a),
+        }
+
+    levels = {name: i for i, name in enumerate(HEDGING_LEVELS)}
+    return {
+        "boilerplate": score([bool(a.boilerplate) for a, _ in pairs], [bool(b.boilerplate) for _, b in pairs]),
+        "speaker_author": score([a.speaker == "AUTHOR" for a, _ in prose], [b.speaker == "AUTHOR" for _, b in prose]),
+        "speaker_lenient": {
+            "agreement": sum(speaker_match(a.speaker, b.speaker, lenient=True) for a, b in prose) / len(prose),
+            "n": len(prose),
+        },
+        "stance": score([a.stance for a, _ in prose], [b.stance for _, b in prose]),
+        "hedging": score([a.hedging for a, _ in prose], [b.hedging for _, b in prose]),
+        "hedging_quadratic": score([levels[a.hedging] for a, _ in prose], [levels[b.hedging] for _, b in prose], "quadratic"),
+    }
