@@ -150,14 +150,18 @@ def polnear_document(text: str, attributions: list[Attribution], discards, pipel
 
 
 def load_polnear(root: str | Path, split: str = "train", limit: int | None = None) -> list[Document]:
-    """PolNeAR articles of one split (one annotator's file per article) as records."""
+    """PolNeAR articles of one split (one annotator's file per article) as records; with
+    ``limit``, that many articles spread evenly over the (publisher-sorted) file list."""
     root = Path(root)
     base = root / "data" / split if (root / "data").is_dir() else root / split
     if not (base / "text").is_dir():
         raise FileNotFoundError(f"{base}/text: not a PolNeAR split folder; pass the folder holding data/{split}/text")
     pipeline = TextPipeline()
     documents = []
-    for text_path in sorted((base / "text").glob("*.txt"))[:limit]:
+    files = sorted((base / "text").glob("*.txt"))
+    if limit is not None and limit < len(files):
+        files = [files[round(i * len(files) / limit)] for i in range(limit)]
+    for text_path in files:
         annotations = sorted((base / "attributions").glob(f"{text_path.stem}_*.ann"))
         if not annotations:
             continue

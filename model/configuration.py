@@ -29,6 +29,8 @@ class WhosaidConfig(PretrainedConfig):
         loss_weights: per-head loss multipliers.
         rule_features: feed the rule baseline's labels to the heads as input features (a
             stacked model that learns where the rules go wrong).
+        label_shift: per field ("stance", "hedging"), offsets added to the logits at
+            inference to move the training corpus' class priors to real news'.
     """
 
     model_type = "whosaid"
@@ -49,6 +51,7 @@ class WhosaidConfig(PretrainedConfig):
         dropout: float = 0.1,
         loss_weights: dict[str, float] | None = None,
         rule_features: bool = True,
+        label_shift: dict[str, list[float]] | None = None,
         **kwargs: Any,
     ) -> None:
         self.encoder = encoder or {}
@@ -63,6 +66,7 @@ class WhosaidConfig(PretrainedConfig):
         self.head_dim = head_dim
         self.dropout = dropout
         self.rule_features = rule_features
+        self.label_shift = label_shift or {}
         self.loss_weights = loss_weights or {"boilerplate": 1.0, "speaker": 1.0, "stance": 1.0, "hedging": 1.0, "cues": 0.5}
         kwargs.setdefault("keys_to_ignore_at_inference", ["cue_logits"])
         super().__init__(**kwargs)

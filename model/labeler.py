@@ -150,6 +150,7 @@ class Labeler:
 
     def _decode(self, doc: DocumentInput, sentences: Sequence[SentenceInput], windows: list[Window], outputs) -> Document:
         config = self.model.config
+        shift = {field: torch.tensor(config.label_shift.get(field, 0.0)) for field in ("stance", "hedging")}
         resolver = SpeakerResolver()
         for index, sentence in enumerate(sentences):
             resolver.observe(index, sentence.mentions)
@@ -166,14 +167,14 @@ class Labeler:
                     j, candidate = window.candidates[choice]
                     speaker = resolver.resolve(candidate, j)
                     mention = candidate.text if j == k else None
-                hedging = config.hedging_levels[int(decode_hedging(out["hedging"][slot]))]
+                hedging = config.hedging_levels[int(decode_hedging(out["hedging"][slot] + shift["hedging"]))]
                 cues = _cue_words(text, window, k, out["cues"], self.featurizer) if hedging != "none" else []
                 records[k] = Sentence(
                     text=text,
                     boilerplate=False,
                     speaker=speaker,
                     speaker_mention=mention,
-                    stance=config.stances[int(out["stance"][slot].argmax())],
+                    stance=config.stances[int((out["stance"][slot] + shift["stance"]).argmax())],
                     hedging=hedging,
                     hedge_cues=cues,
                 )

@@ -26,7 +26,7 @@ class WhosaidOutput(ModelOutput):
     """Per-sentence logits of every head; ``loss`` only when labels were given.
 
     boilerplate_logits: (B, S, 2); stance_logits: (B, S, n_stances);
-    hedging_logits: (B, S, n_levels - 1) cumulative logits, P(level > k);
+    hedging_logits: (B, S, n_levels), trained with an ordinal-aware loss;
     speaker_logits: (B, S, C + 1), the last column is "no mention" (AUTHOR);
     cue_logits: (B, T) hedge-cue tagger.
     """
@@ -64,8 +64,7 @@ class WhosaidModel(PreTrainedModel):
         self.dropout = nn.Dropout(config.dropout)
         self.boilerplate_head = nn.Linear(hidden, 2)
         self.stance_head = nn.Linear(hidden, len(config.stances))
-        self.hedging_head = nn.Linear(hidden, 1)
-        self.hedging_thresholds = nn.Parameter(torch.zeros(len(config.hedging_levels) - 1))
+        self.hedging_head = nn.Linear(hidden, len(config.hedging_levels))
         self.cue_head = nn.Linear(hidden, 1)
         self.sentence_proj = nn.Linear(hidden, width)
         self.candidate_proj = nn.Linear(hidden, width)
@@ -81,7 +80,7 @@ class WhosaidModel(PreTrainedModel):
         # that an untrained model reproduces the rules; training learns where to depart.
         self.rule_boilerplate_logits = nn.Embedding(3, 2)
         self.rule_stance_logits = nn.Embedding(len(config.stances) + 1, len(config.stances))
-        self.rule_hedging_score = nn.Embedding(len(config.hedging_levels) + 1, 1)
+        self.rule_hedging_logits = nn.Embedding(len(config.hedging_levels) + 1, len(config.hedging_levels))
         self.rule_choice_score = nn.Parameter(torch.tensor(0.0))
         self.rule_author_score = nn.Parameter(torch.tensor(0.0))
         self.post_init()
@@ -90,18 +89,13 @@ class WhosaidModel(PreTrainedModel):
     def _init_rule_paths(self, strength: float = 2.0) -> None:
         n_stances, n_levels = len(self.config.stances), len(self.config.hedging_levels)
         with torch.no_grad():
-            self.hedging_thresholds.copy_(strength * (torch.arange(n_levels - 1, dtype=torch.float) + 0.5))
             self.rule_boilerplate_logits.weight.copy_(
                 torch.tensor([[0.0, 0.0], [strength, -strength], [-strength, strength]])
             )
             self.rule_stance_logits.weight.copy_(
                 torch.cat([torch.zeros(1, n_stances), strength * torch.eye(n_stances)])
             )
-            self.rule_hedging_score.weight.copy_(
-                torch.cat(
-                    [torch.tensor([[strength * 0.5]]), strength * torch.arange(n_levels, dtype=torch.float)[:, None]]
-                )
-            )
+            self.rule_hedging_logits.weight.copy_(torch.cat([torch.zeros(1, n_levels), strength * torch.eye(n_levels)]))
             self.rule_choice_score.fill_(strength * 1.5)
             self.rule_author_score.fill_(strength * 1.5)
 
@@ -164,8 +158,7 @@ class WhosaidModel(PreTrainedModel):
 
         boilerplate_logits = self.boilerplate_head(sentences) + self.rule_boilerplate_logits(rule_sentence[..., 0])
         stance_logits = self.stance_head(sentences) + self.rule_stance_logits(rule_sentence[..., 1])
-        hedging_score = self.hedging_head(sentences) + self.rule_hedging_score(rule_sentence[..., 2])
-        hedging_logits = hedging_score - self.hedging_thresholds  # (B, S, L-1)
+        hedging_logits = self.hedging_head(sentences) + self.rule_hedging_logits(rule_sentence[..., 2])
         cue_logits = self.cue_head(hidden).squeeze(-1)
         speaker_logits = self._point(
             sentences, sentence_positions, candidates, candidate_positions, candidate_kinds, rule_candidates
@@ -231,18 +224,21 @@ def _masked_ce(logits: torch.Tensor, labels: torch.Tensor | None) -> torch.Tenso
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)), labels.reshape(-1), ignore_index=IGNORE)
 
 
-def _ordinal_loss(logits: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
-    """Cumulative-link (CORAL-style) loss: one binary "level > k" target per threshold."""
+def _ordinal_loss(logits: torch.Tensor, labels: torch.Tensor | None, weight: float = 1.0) -> torch.Tensor:
+    """Cross-entropy plus the expected distance between predicted and gold level, so that
+    "high" for gold "none" costs more than "low" does."""
     if labels is None:
         return logits.new_zeros(())
     mask = labels != IGNORE
     if not mask.any():
         return logits.new_zeros(())
-    levels = torch.arange(logits.size(-1), device=logits.device)
-    targets = (labels[mask][:, None] > levels[None, :]).to(logits.dtype)
-    return F.binary_cross_entropy_with_logits(logits[mask], targets)
+    logits, labels = logits[mask], labels[mask]
+    levels = torch.arange(logits.size(-1), device=logits.device, dtype=logits.dtype)
+    distance = (levels[None, :] - labels[:, None].to(logits.dtype)).abs() / (logits.size(-1) - 1)
+    expected = (logits.softmax(-1) * distance).sum(-1).mean()
+    return F.cross_entropy(logits, labels) + weight * expected
 
 
 def decode_hedging(logits: torch.Tensor) -> torch.Tensor:
-    """Ordinal decoding: the number of thresholds passed. (..., L-1) -> (...)."""
-    return (logits > 0).sum(-1)
+    """The most probable level. (..., L) -> (...)."""
+    return logits.argmax(-1)

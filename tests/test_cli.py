@@ -3,11 +3,10 @@
 import json
 
 import pytest
+from conftest import SEEDS
 
 from whosaid.data.records import read_documents
 from whosaid.model.cli import main
-
-from conftest import SEEDS
 
 SEED_FILES = sorted(str(p) for p in SEEDS.glob("*.txt"))
 

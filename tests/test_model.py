@@ -70,7 +70,7 @@ def test_forward_shapes_and_loss_only_with_labels(tiny, batch):
     assert out.loss is None
     assert out.boilerplate_logits.shape == (b, s, 2)
     assert out.stance_logits.shape == (b, s, 4)
-    assert out.hedging_logits.shape == (b, s, 3)
+    assert out.hedging_logits.shape == (b, s, 4)
     assert out.speaker_logits.shape == (b, s, c + 1)
     assert out.cue_logits.shape == batch["input_ids"].shape
     assert model(**batch).loss.item() > 0
@@ -136,6 +136,11 @@ def test_untrained_model_starts_from_the_rules(tiny, batch):
     assert (decode_hedging(out.hedging_logits)[own] == rule[..., 2][own] - 1).all()
 
 
-def test_ordinal_decoding():
-    logits = torch.tensor([[-1.0, -2.0, -3.0], [2.0, 1.0, -1.0], [3.0, 2.0, 1.0]])
-    assert decode_hedging(logits).tolist() == [0, 2, 3]
+def test_ordinal_loss_prefers_near_misses():
+    from whosaid.model.modeling import _ordinal_loss
+
+    gold = torch.tensor([0])
+    near = _ordinal_loss(torch.tensor([[0.0, 3.0, 0.0, 0.0]]), gold)
+    far = _ordinal_loss(torch.tensor([[0.0, 0.0, 0.0, 3.0]]), gold)
+    assert far > near
+    assert decode_hedging(torch.tensor([[0.1, 0.2, 3.0, 0.0]])).tolist() == [2]

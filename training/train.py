@@ -28,9 +28,10 @@ from whosaid.training.dataset import WindowCollator, build_dataset
 from whosaid.training.metric_module import load_metric
 
 logger = logging.getLogger(__name__)
+SHARED_DATA = Path(__file__).parents[2] / "shared" / "data"
 HELD_OUT = {
     "seeds": Path(__file__).parents[1] / "seeds" / "gold.jsonl",
-    "realdev": Path(__file__).parents[2] / "shared" / "data" / "realdev" / "polnear_dev_openings.jsonl",
+    "realdev": SHARED_DATA / "realdev" / "polnear_dev_openings.jsonl",
 }
 
 
@@ -59,7 +60,11 @@ class DataArguments:
     train: list[str] = field(default_factory=list, metadata={"help": "Training JSONL files (default: the corpus train split)."})
     dev: list[str] = field(default_factory=list, metadata={"help": "Dev JSONL files (default: the corpus dev split)."})
     augment_copies: int = field(default=1, metadata={"help": "Augmented copies of each training document."})
-    polnear: str | None = field(default=None, metadata={"help": "PolNeAR folder: its train split adds speaker supervision."})
+    polnear: str | None = field(
+        default_factory=lambda: str(SHARED_DATA / "polnear") if (SHARED_DATA / "polnear").is_dir() else None,
+        metadata={"help": "PolNeAR folder: its train split adds speaker supervision and real-news priors ('' for none)."},
+    )
+    polnear_documents: int = field(default=60, metadata={"help": "PolNeAR train articles to use (spread over publishers)."})
     seed_data: int = field(default=13, metadata={"help": "Seed of the augmentation."})
 
 
@@ -171,20 +176,21 @@ def compute_metrics_fn(config):
     return compute
 
 
-def load_training_documents(data: DataArguments) -> tuple[list[Document], list[Document]]:
-    """Training and dev documents: the given files, else the corpus splits; plus augmentation
-    and PolNeAR's train split when asked."""
+def load_training_documents(data: DataArguments) -> tuple[list[Document], list[Document], list[Document]]:
+    """Fully labelled training documents (given files, else the corpus train split, plus
+    augmentation), dev documents, and PolNeAR train articles (speaker labels only)."""
     train = [d for path in data.train for d in read_documents(path)] if data.train else load_split("train")
     dev = [d for path in data.dev for d in read_documents(path)] if data.dev else load_split("dev")
     if data.augment_copies > 0:
         from whosaid.data.augment import augment_documents
 
         train = train + augment_documents(train, copies=data.augment_copies, seed=data.seed_data)
+    polnear: list[Document] = []
     if data.polnear:
         from whosaid.data.public import load_polnear
 
-        train = train + load_polnear(data.polnear, split="train")
-    return train, dev
+        polnear = load_polnear(data.polnear, split="train", limit=data.polnear_documents)
+    return train, dev, polnear
 
 
 def train(model_args: ModelArguments, data_args: DataArguments, training_args: TrainingArguments) -> Path:
@@ -198,12 +204,18 @@ def train(model_args: ModelArguments, data_args: DataArguments, training_args: T
         model = WhosaidModel.from_encoder(encoder, max_window_tokens=model_args.max_window_tokens, rule_features=model_args.rule_features)
         model.config.encoder_name = Path(encoder).name if model_args.encoder else "all-MiniLM-L6-v2"
         tokenizer = AutoTokenizer.from_pretrained(encoder)
-    train_docs, dev_docs = load_training_documents(data_args)
+    train_docs, dev_docs, polnear_docs = load_training_documents(data_args)
     pipeline = TextPipeline()
+    if polnear_docs:
+        from whosaid.model.labeler import RulesLabeler
+        from whosaid.training.label_shift import estimate_label_shift
+
+        real_news = RulesLabeler(pipeline)(polnear_docs)
+        model.config.label_shift = estimate_label_shift(train_docs, real_news, model.config.stances, model.config.hedging_levels)
     featurizer = Featurizer(tokenizer, model.config)
     rules = RuleLabeler() if model.config.rule_features else None
     logger.info("featurising %d training and %d dev documents", len(train_docs), len(dev_docs))
-    train_set = build_dataset(train_docs, featurizer, pipeline, rules)
+    train_set = build_dataset(train_docs + polnear_docs, featurizer, pipeline, rules)
     dev_set = build_dataset(dev_docs, featurizer, pipeline, rules)
     trainer = WhosaidTrainer(
         model=model,
@@ -219,6 +231,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, training_args: T
     out = Path(training_args.output_dir)
     model.config.training = {
         "train_documents": len(train_docs),
+        "polnear_documents": len(polnear_docs),
         "dev_documents": len(dev_docs),
         "epochs": training_args.num_train_epochs,
         "dev_scores": {k.removeprefix("eval_"): round(v, 4) for k, v in dev_scores.items() if isinstance(v, float)},
