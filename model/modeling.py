@@ -86,7 +86,8 @@ class WhosaidModel(PreTrainedModel):
         self.post_init()
         self._init_rule_paths()
 
-    def _init_rule_paths(self, strength: float = 2.0) -> None:
+    def _init_rule_paths(self) -> None:
+        strength = self.config.rule_prior_strength
         n_stances, n_levels = len(self.config.stances), len(self.config.hedging_levels)
         with torch.no_grad():
             self.rule_boilerplate_logits.weight.copy_(
@@ -242,3 +243,6 @@ def _ordinal_loss(logits: torch.Tensor, labels: torch.Tensor | None, weight: flo
 def decode_hedging(logits: torch.Tensor) -> torch.Tensor:
     """The most probable level. (..., L) -> (...)."""
     return logits.argmax(-1)
+
+
+AutoModel.register(WhosaidConfig, WhosaidModel, exist_ok=True)

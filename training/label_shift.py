@@ -25,12 +25,15 @@ def class_priors(documents: list[Document], field: str, classes: list[str], smoo
     return values / values.sum()
 
 
-def estimate_label_shift(train: list[Document], target: list[Document], stances: list[str], levels: list[str]) -> dict[str, list[float]]:
-    """Per field, the logit offsets that move the training priors to the target's."""
+def estimate_label_shift(
+    train: list[Document], target: list[Document], stances: list[str], levels: list[str], scale: float = 1.0
+) -> dict[str, list[float]]:
+    """Per field, the logit offsets that move the training priors to the target's, times
+    ``scale`` (below 1 where the rules' estimate of the target priors is trusted less)."""
     shift = {}
     for field, classes in (("stance", stances), ("hedging", levels)):
         source_prior = class_priors(train, field, classes)
         target_prior = class_priors(target, field, classes)
-        shift[field] = [round(float(x), 4) for x in np.log(target_prior) - np.log(source_prior)]
+        shift[field] = [round(float(x), 4) for x in scale * (np.log(target_prior) - np.log(source_prior))]
         logger.info("%s priors: train %s -> target %s", field, np.round(source_prior, 3), np.round(target_prior, 3))
     return shift

@@ -51,6 +51,8 @@ class ModelArguments:
     max_window_tokens: int = field(default=256, metadata={"help": "Tokens per encoder window (<= 512)."})
     head_learning_rate: float = field(default=1e-3, metadata={"help": "Learning rate of the heads (the encoder uses --learning_rate)."})
     rule_features: bool = field(default=True, metadata={"help": "Give the heads the rule baseline's labels as input features."})
+    rule_prior_strength: float = field(default=4.0, metadata={"help": "Initial weight of the rules' direct paths to the logits."})
+    label_shift_scale: float = field(default=0.5, metadata={"help": "Fraction of the corpus-to-real-news prior correction to apply."})
 
 
 @dataclass
@@ -59,7 +61,7 @@ class DataArguments:
 
     train: list[str] = field(default_factory=list, metadata={"help": "Training JSONL files (default: the corpus train split)."})
     dev: list[str] = field(default_factory=list, metadata={"help": "Dev JSONL files (default: the corpus dev split)."})
-    augment_copies: int = field(default=1, metadata={"help": "Augmented copies of each training document."})
+    augment_copies: int = field(default=0, metadata={"help": "Augmented copies of each training document (1 doubles training time)."})
     polnear: str | None = field(
         default_factory=lambda: str(SHARED_DATA / "polnear") if (SHARED_DATA / "polnear").is_dir() else None,
         metadata={"help": "PolNeAR folder: its train split adds speaker supervision and real-news priors ('' for none)."},
@@ -201,7 +203,12 @@ def train(model_args: ModelArguments, data_args: DataArguments, training_args: T
         tokenizer = AutoTokenizer.from_pretrained(model_args.init_from)
     else:
         encoder = model_args.encoder or default_encoder()
-        model = WhosaidModel.from_encoder(encoder, max_window_tokens=model_args.max_window_tokens, rule_features=model_args.rule_features)
+        model = WhosaidModel.from_encoder(
+            encoder,
+            max_window_tokens=model_args.max_window_tokens,
+            rule_features=model_args.rule_features,
+            rule_prior_strength=model_args.rule_prior_strength,
+        )
         model.config.encoder_name = Path(encoder).name if model_args.encoder else "all-MiniLM-L6-v2"
         tokenizer = AutoTokenizer.from_pretrained(encoder)
     train_docs, dev_docs, polnear_docs = load_training_documents(data_args)
@@ -211,7 +218,9 @@ def train(model_args: ModelArguments, data_args: DataArguments, training_args: T
         from whosaid.training.label_shift import estimate_label_shift
 
         real_news = RulesLabeler(pipeline)(polnear_docs)
-        model.config.label_shift = estimate_label_shift(train_docs, real_news, model.config.stances, model.config.hedging_levels)
+        model.config.label_shift = estimate_label_shift(
+            train_docs, real_news, model.config.stances, model.config.hedging_levels, scale=model_args.label_shift_scale
+        )
     featurizer = Featurizer(tokenizer, model.config)
     rules = RuleLabeler() if model.config.rule_features else None
     logger.info("featurising %d training and %d dev documents", len(train_docs), len(dev_docs))
