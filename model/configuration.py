@@ -33,6 +33,8 @@ class WhosaidConfig(PretrainedConfig):
             inference to move the training corpus' class priors to real news'.
         rule_prior_strength: the initial weight of the rules' direct paths to the logits; the
             higher, the more evidence the encoder needs to overrule the rules.
+        rule_fallback_below: per field ("speaker", "stance", "hedging"), where the model's top
+            probability is below this, the rule baseline's label is output instead.
     """
 
     model_type = "whosaid"
@@ -55,6 +57,7 @@ class WhosaidConfig(PretrainedConfig):
         rule_features: bool = True,
         label_shift: dict[str, list[float]] | None = None,
         rule_prior_strength: float = 2.0,
+        rule_fallback_below: dict[str, float] | None = None,
         **kwargs: Any,
     ) -> None:
         self.encoder = encoder or {}
@@ -71,6 +74,7 @@ class WhosaidConfig(PretrainedConfig):
         self.rule_features = rule_features
         self.label_shift = label_shift or {}
         self.rule_prior_strength = rule_prior_strength
+        self.rule_fallback_below = rule_fallback_below or {}
         self.loss_weights = loss_weights or {"boilerplate": 1.0, "speaker": 1.0, "stance": 1.0, "hedging": 1.0, "cues": 0.5}
         kwargs.setdefault("keys_to_ignore_at_inference", ["cue_logits"])
         super().__init__(**kwargs)

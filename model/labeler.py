@@ -151,34 +151,42 @@ class Labeler:
     def _decode(self, doc: DocumentInput, sentences: Sequence[SentenceInput], windows: list[Window], outputs) -> Document:
         config = self.model.config
         shift = {field: torch.tensor(config.label_shift.get(field, 0.0)) for field in ("stance", "hedging")}
+        gate = config.rule_fallback_below
         resolver = SpeakerResolver()
         for index, sentence in enumerate(sentences):
             resolver.observe(index, sentence.mentions)
         records: list[Sentence | None] = [None] * len(sentences)
         for window, out in zip(windows, outputs):
             for slot, k in enumerate(window.own):
-                text = sentences[k].text
+                text, rule = sentences[k].text, sentences[k].rule
                 if int(out["boilerplate"][slot].argmax()) == 1:
                     records[k] = Sentence(text, True, None, None, None, None, [])
                     continue
                 speaker, mention = AUTHOR, None
-                choice = int(out["speaker"][slot].argmax())
+                pointer = out["speaker"][slot].softmax(-1)
+                choice = int(pointer.argmax())
                 if choice < len(window.candidates):
                     j, candidate = window.candidates[choice]
                     speaker = resolver.resolve(candidate, j)
                     mention = candidate.text if j == k else None
-                hedging = config.hedging_levels[int(decode_hedging(out["hedging"][slot] + shift["hedging"]))]
+                if _unsure(pointer, gate.get("speaker"), rule) and rule.speaker is not None:
+                    speaker, mention = rule.speaker, rule.speaker_mention
+                stance_probs = (out["stance"][slot] + shift["stance"]).softmax(-1)
+                stance = config.stances[int(stance_probs.argmax())]
+                if _unsure(stance_probs, gate.get("stance"), rule) and rule.stance is not None:
+                    stance = rule.stance
+                hedging_logits = out["hedging"][slot] + shift["hedging"]
+                hedging = config.hedging_levels[int(decode_hedging(hedging_logits))]
+                if _unsure(hedging_logits.softmax(-1), gate.get("hedging"), rule) and rule.hedging is not None:
+                    hedging = rule.hedging
                 cues = _cue_words(text, window, k, out["cues"], self.featurizer) if hedging != "none" else []
-                records[k] = Sentence(
-                    text=text,
-                    boilerplate=False,
-                    speaker=speaker,
-                    speaker_mention=mention,
-                    stance=config.stances[int((out["stance"][slot] + shift["stance"]).argmax())],
-                    hedging=hedging,
-                    hedge_cues=cues,
-                )
+                records[k] = Sentence(text, False, speaker, mention, stance, hedging, cues)
         return Document(doc.doc_id, [r for r in records if r is not None], source=doc.source, title=doc.title, meta=doc.meta or {})
+
+
+def _unsure(probabilities: torch.Tensor, threshold: float | None, rule: Sentence | None) -> bool:
+    """Whether to fall back to the rule baseline: the model's top probability is under the threshold."""
+    return bool(threshold) and rule is not None and not rule.boilerplate and float(probabilities.max()) < threshold
 
 
 def _cue_words(text: str, window: Window, k: int, probabilities: torch.Tensor, featurizer: Featurizer, threshold: float = 0.5) -> list[str]:
