@@ -22,7 +22,7 @@ def test_round_trip_keeps_everything(tmp_path):
 
 def test_gold_seeds_validate():
     docs = read_documents("seeds/gold.jsonl")
-    assert [d.doc_id for d in docs] == ["seed-000", "seed-004"]
+    assert [d.doc_id for d in docs] == ["000_23e4e048f042158a", "004_d9e60ff68780d9d4"]  # the .txt files' stems
     assert sum(len(d.sentences) for d in docs) == 40
 
 
