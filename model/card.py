@@ -6,6 +6,19 @@ from pathlib import Path
 
 from whosaid.model.configuration import WhosaidConfig
 
+SCORE_COLUMNS = (
+    "boilerplate_f1",
+    "speaker_strict",
+    "speaker_lenient",
+    "speaker_attributed_f1",
+    "stance_accuracy",
+    "stance_macro_f1",
+    "hedging_exact",
+    "hedging_within_one",
+    "hedging_macro_f1",
+    "hedging_kappa",
+)
+
 _LIMITS = """## Limits
 
 - Trained on news-style text written by the whosaid team (fictional events, many outlets'
@@ -43,7 +56,8 @@ def render_card(config: WhosaidConfig, evaluations: dict[str, dict[str, float]])
         "",
     ]
     if evaluations:
-        names = sorted({k for scores in evaluations.values() for k in scores})
+        present = {k for scores in evaluations.values() for k in scores}
+        names = [name for name in SCORE_COLUMNS if name in present]
         lines += ["| data | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
         for data, scores in evaluations.items():
             lines.append(f"| {data} | " + " | ".join(f"{scores[n]:.3f}" if n in scores else "" for n in names) + " |")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import torch
+
 from whosaid.data.records import AUTHOR, Sentence
 from whosaid.data.segment import Segment
 from whosaid.model.configuration import MENTION_KINDS, WhosaidConfig
@@ -278,3 +280,22 @@ def _cue_chars(text: str, cues: list[str] | None) -> list[tuple[int, int]]:
         for match in re.finditer(rf"(?<!\w){re.escape(cue)}(?!\w)", text, flags=re.I):
             spans.append(match.span())
     return spans
+
+
+class WindowCollator:
+    """Pads token-level fields to the longest window of the batch; slot fields are fixed size."""
+
+    def __init__(self, pad_token_id: int) -> None:
+        self.token_fields = {"input_ids": pad_token_id, "cue_labels": -100}
+
+    def __call__(self, rows: list[dict]) -> dict[str, torch.Tensor]:
+        length = max(len(row["input_ids"]) for row in rows)
+        batch: dict[str, torch.Tensor] = {}
+        for name in rows[0]:
+            if name in self.token_fields:
+                fill = self.token_fields[name]
+                batch[name] = torch.tensor([row[name] + [fill] * (length - len(row[name])) for row in rows])
+            else:
+                batch[name] = torch.tensor([row[name] for row in rows])
+        batch["attention_mask"] = torch.tensor([[1] * len(r["input_ids"]) + [0] * (length - len(r["input_ids"])) for r in rows])
+        return batch

@@ -22,7 +22,7 @@ from transformers import AutoTokenizer
 from whosaid.data.records import AUTHOR, Document, RecordError, Sentence
 from whosaid.data.segment import Segment, TextPipeline
 from whosaid.model.documents import DocumentInput, as_input
-from whosaid.model.features import Featurizer, SentenceInput, Window, sentence_inputs
+from whosaid.model.features import Featurizer, SentenceInput, Window, WindowCollator, sentence_inputs
 from whosaid.model.modeling import WhosaidModel, decode_hedging
 from whosaid.model.rules import RuleLabeler
 from whosaid.model.speakers import SpeakerResolver
@@ -119,25 +119,10 @@ class Labeler:
         """Model outputs per window, computed in length-sorted batches to keep padding low."""
         order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
         outputs: list[dict | None] = [None] * len(windows)
-        pad = self.tokenizer.pad_token_id
+        collate = WindowCollator(self.tokenizer.pad_token_id)
         for begin in range(0, len(order), batch_size):
             chunk = order[begin : begin + batch_size]
-            length = max(len(windows[i].input_ids) for i in chunk)
-            batch = {
-                name: torch.tensor([windows[i].features()[name] for i in chunk])
-                for name in (
-                    "sentence_spans",
-                    "sentence_positions",
-                    "candidate_spans",
-                    "candidate_positions",
-                    "candidate_kinds",
-                    "rule_sentence",
-                    "rule_candidates",
-                )
-            }
-            ids = [windows[i].input_ids + [pad] * (length - len(windows[i].input_ids)) for i in chunk]
-            mask = [[1] * len(windows[i].input_ids) + [0] * (length - len(windows[i].input_ids)) for i in chunk]
-            out = self.model(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask), **batch)
+            out = self.model(**collate([windows[i].features() for i in chunk]))
             for row, i in enumerate(chunk):
                 outputs[i] = {
                     "boilerplate": out.boilerplate_logits[row],

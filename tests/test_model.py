@@ -7,11 +7,11 @@ import torch
 from transformers import AutoTokenizer
 
 from whosaid.data.records import Document, Sentence
-from whosaid.model.features import Featurizer
+from whosaid.model.features import Featurizer, WindowCollator
 from whosaid.model.labeler import Labeler
 from whosaid.model.modeling import IGNORE, WhosaidModel, decode_hedging
 from whosaid.model.rules import RuleLabeler
-from whosaid.training.dataset import WindowCollator, build_dataset, document_inputs
+from whosaid.training.dataset import build_dataset, document_inputs
 
 
 def _documents() -> list[Document]:

@@ -1,11 +1,10 @@
-"""Records -> ``datasets.Dataset`` of encoder windows, and the batch collator."""
+"""Records -> ``datasets.Dataset`` of encoder windows (batched by :class:`WindowCollator`)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
 
-import torch
 from datasets import Dataset
 
 from whosaid.data.records import Document
@@ -32,22 +31,3 @@ def build_dataset(documents: Iterable[Document], featurizer: Featurizer, pipelin
     ]
     logger.info("built %d windows", len(rows))
     return Dataset.from_list(rows)
-
-
-class WindowCollator:
-    """Pads token-level fields to the longest window of the batch; slot fields are fixed size."""
-
-    def __init__(self, pad_token_id: int) -> None:
-        self.token_fields = {"input_ids": pad_token_id, "cue_labels": -100}
-
-    def __call__(self, rows: list[dict]) -> dict[str, torch.Tensor]:
-        length = max(len(row["input_ids"]) for row in rows)
-        batch: dict[str, torch.Tensor] = {}
-        for name in rows[0]:
-            if name in self.token_fields:
-                fill = self.token_fields[name]
-                batch[name] = torch.tensor([row[name] + [fill] * (length - len(row[name])) for row in rows])
-            else:
-                batch[name] = torch.tensor([row[name] for row in rows])
-        batch["attention_mask"] = torch.tensor([[1] * len(r["input_ids"]) + [0] * (length - len(r["input_ids"])) for r in rows])
-        return batch

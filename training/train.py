@@ -21,10 +21,10 @@ from whosaid.data.corpus import load_split
 from whosaid.data.records import AUTHOR, Document, read_documents
 from whosaid.data.segment import TextPipeline
 from whosaid.model.card import write_card
-from whosaid.model.features import Featurizer
+from whosaid.model.features import Featurizer, WindowCollator
 from whosaid.model.modeling import IGNORE, WhosaidModel, decode_hedging
 from whosaid.model.rules import RuleLabeler
-from whosaid.training.dataset import WindowCollator, build_dataset
+from whosaid.training.dataset import build_dataset
 from whosaid.training.metric_module import load_metric
 
 logger = logging.getLogger(__name__)
