@@ -49,7 +49,8 @@ def render_card(config: WhosaidConfig, evaluations: dict[str, dict[str, float]])
         "",
         "## Training",
         "",
-        f"- training documents: {training.get('train_documents', '?')} (augmented copies included), dev documents: {training.get('dev_documents', '?')}",
+        f"- training documents: {training.get('train_documents', '?')} (augmented copies included) + "
+        f"{training.get('polnear_documents', 0)} PolNeAR train articles (speaker only); dev documents: {training.get('dev_documents', '?')}",
         f"- epochs: {training.get('epochs', '?')}, window: {config.max_window_tokens} tokens, rule features: {config.rule_features}",
         "",
         "## Scores",
