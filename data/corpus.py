@@ -26,13 +26,26 @@ def authored_documents(directory: Path = AUTHORED) -> list[Document]:
     return [doc for path in sorted(directory.glob("part_*.jsonl")) for doc in read_documents(path)]
 
 
-def make_splits(documents: list[Document], dev: float = 0.1, test: float = 0.12) -> dict[str, str]:
-    """doc_id -> split, stratified by topic, deterministic (hash order), events kept together."""
+def make_splits(
+    documents: list[Document],
+    dev: float = 0.1,
+    test: float = 0.12,
+    existing: dict[str, str] | None = None,
+    new_split: str | None = None,
+) -> dict[str, str]:
+    """doc_id -> split, stratified by topic, deterministic (hash order), events kept together.
+
+    Documents in ``existing`` keep their split; the others are split among themselves, or all
+    go to ``new_split`` when given (so that adding training data leaves dev and test as they were).
+    """
+    assignment = dict(existing or {})
+    fresh = [doc for doc in documents if doc.doc_id not in assignment]
+    if new_split is not None:
+        return {**assignment, **{doc.doc_id: new_split for doc in fresh}}
     groups: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for doc in documents:
+    for doc in fresh:
         key = doc.meta.get("event_id") or doc.doc_id
         groups[doc.meta.get("topic", "unknown")][key].append(doc.doc_id)
-    assignment: dict[str, str] = {}
     for topic in sorted(groups):
         keys = sorted(groups[topic], key=lambda k: hashlib.sha256(k.encode()).hexdigest())
         n_test = max(1, round(len(keys) * test))
@@ -42,6 +55,13 @@ def make_splits(documents: list[Document], dev: float = 0.1, test: float = 0.12)
             for doc_id in groups[topic][key]:
                 assignment[doc_id] = split
     return assignment
+
+
+def read_splits(path: Path = SPLITS_FILE) -> dict[str, str]:
+    """The committed doc_id -> split map (empty when there is none yet)."""
+    if not path.exists():
+        return {}
+    return {doc_id: split for split, members in json.loads(path.read_text()).items() for doc_id in members}
 
 
 def write_splits(assignment: dict[str, str], path: Path = SPLITS_FILE) -> None:
@@ -99,7 +119,14 @@ def check(
                 problems.append(f"{doc_id} is in both {seen[doc_id]} and {split}")
             seen[doc_id] = split
     problems += [f"{d} is in no split; run `whosaid corpus split`" for d in ids if d not in seen]
-    held = {_normalise(s.text) for path in held_out if path.exists() for doc in read_documents(path) for s in doc.sentences if s.is_prose}
+    held = {
+        _normalise(s.text)
+        for path in held_out
+        if path.exists()
+        for doc in read_documents(path)
+        for s in doc.sentences
+        if s.is_prose
+    }
     for doc in documents:
         for s in doc.sentences:
             if s.is_prose and _normalise(s.text) in held:
@@ -110,8 +137,13 @@ def check(
 def stats_markdown() -> str:
     """The dataset card's tables: label distributions per split, topics, styles, phenomena."""
     splits = {split: load_split(split) for split in SPLITS}
-    fields = [("documents", ["n"]), ("boilerplate", ["true", "false"]), ("speaker", ["AUTHOR", "attributed"]),
-              ("stance", ["assertion", "estimate", "corroboration", "warning"]), ("hedging", ["none", "low", "medium", "high"])]
+    fields = [
+        ("documents", ["n"]),
+        ("boilerplate", ["true", "false"]),
+        ("speaker", ["AUTHOR", "attributed"]),
+        ("stance", ["assertion", "estimate", "corroboration", "warning"]),
+        ("hedging", ["none", "low", "medium", "high"]),
+    ]
     dists = {split: label_distribution(docs) for split, docs in splits.items()}
     lines = ["| field | value | " + " | ".join(SPLITS) + " | total |", "|---|---|" + "---|" * (len(SPLITS) + 1)]
     for name, values in fields:
@@ -119,12 +151,16 @@ def stats_markdown() -> str:
             row = [dists[s][name][value] for s in SPLITS]
             lines.append(f"| {name} | {value} | " + " | ".join(map(str, row)) + f" | {sum(row)} |")
     segments = {s: sum(len(d.sentences) for d in docs) for s, docs in splits.items()}
-    lines.append("| segments | all | " + " | ".join(str(segments[s]) for s in SPLITS) + f" | {sum(segments.values())} |")
+    lines.append(
+        "| segments | all | " + " | ".join(str(segments[s]) for s in SPLITS) + f" | {sum(segments.values())} |"
+    )
     every = [doc for docs in splits.values() for doc in docs]
     for key in ("topic", "style"):
         counts = Counter(doc.meta.get(key, "unknown") for doc in every)
         lines += ["", f"| {key} | documents |", "|---|---|"] + [f"| {k} | {n} |" for k, n in counts.most_common()]
-    lines += ["", "| phenomenon | segments |", "|---|---|"] + [f"| {k} | {n} |" for k, n in phenomena(every).most_common()]
+    lines += ["", "| phenomenon | segments |", "|---|---|"] + [
+        f"| {k} | {n} |" for k, n in phenomena(every).most_common()
+    ]
     lines += ["", "| class | sentences | most concentrated cue word | share of the class |", "|---|---|---|---|"]
     lines += [f"| {name} | {n} | {word} | {share:.1%} |" for name, n, word, share in cue_concentration(every)]
     return "\n".join(lines)
@@ -136,14 +172,27 @@ def cue_concentration(documents: list[Document]) -> list[tuple[str, int, str, fl
     (stopwords left out, but modals and approximators kept)."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    ignored = STOP_WORDS - {"may", "might", "could", "would", "about", "around", "nearly", "almost", "perhaps", "least", "more", "up"}
+    ignored = STOP_WORDS - {
+        "may",
+        "might",
+        "could",
+        "would",
+        "about",
+        "around",
+        "nearly",
+        "almost",
+        "perhaps",
+        "least",
+        "more",
+        "up",
+    }
     words = lambda text: {w for w in re.findall(r"[a-z]{2,}", text.lower()) if w not in ignored}
     prose = [s for doc in documents for s in doc.sentences if s.is_prose]
     rows = []
     for field, base in (("stance", "assertion"), ("hedging", "none")):
         background = Counter(w for s in prose if getattr(s, field) == base for w in words(s.text))
         n_background = max(1, sum(getattr(s, field) == base for s in prose))
-        for value in (STANCES if field == "stance" else HEDGING_LEVELS):
+        for value in STANCES if field == "stance" else HEDGING_LEVELS:
             if value == base:
                 continue
             members = [s for s in prose if getattr(s, field) == value]
@@ -152,6 +201,13 @@ def cue_concentration(documents: list[Document]) -> list[tuple[str, int, str, fl
             word = max(lift, key=lift.get)
             rows.append((f"{field}={value}", len(members), word, counts[word] / len(members)))
     return rows
+
+
+_REACTION = re.compile(r"\b(?:drew|drawn|draws|prompted|sparked|triggered|brought)\b[^.]{0,60}\bfrom\b")
+_INTERMEDIARY = re.compile(
+    r"\b(?:according to|citing|cited|quoted|quoting)\b[^.]{0,40}\b(?:report|reports|interview|statement|newspaper|broadcaster|agency|media)\b"
+    r"|\btold (?:a|an|the)\b[^.]{0,30}\b(?:newspaper|broadcaster|agency|radio|channel|outlet)\b"
+)
 
 
 def phenomena(documents: list[Document]) -> Counter:
@@ -181,7 +237,16 @@ def phenomena(documents: list[Document]) -> Counter:
                 counts["named source"] += 1
             if "according to" in low:
                 counts["according to"] += 1
-            if mention and mention != s.speaker and mention.endswith(s.speaker) and len(mention.split()) > len(s.speaker.split()):
+            if _REACTION.search(low):
+                counts["reaction (drew/prompted ... from X)"] += 1
+            if _INTERMEDIARY.search(low):
+                counts["intermediary (report of a report)"] += 1
+            if (
+                mention
+                and mention != s.speaker
+                and mention.endswith(s.speaker)
+                and len(mention.split()) > len(s.speaker.split())
+            ):
                 counts["title or role before a name"] += 1
     return counts
 
@@ -195,7 +260,12 @@ def agreement(first: list[Document], second: list[Document]) -> dict[str, dict[s
     from whosaid.training.metrics import speaker_match
 
     by_id = {doc.doc_id: doc for doc in second}
-    pairs = [(a, b) for doc in first if doc.doc_id in by_id for a, b in zip(doc.sentences, by_id[doc.doc_id].sentences, strict=True)]
+    pairs = [
+        (a, b)
+        for doc in first
+        if doc.doc_id in by_id
+        for a, b in zip(doc.sentences, by_id[doc.doc_id].sentences, strict=True)
+    ]
     prose = [(a, b) for a, b in pairs if a.is_prose and b.is_prose]
 
     def score(values_a: list, values_b: list, weights: str | None = None) -> dict[str, float]:
@@ -215,5 +285,7 @@ def agreement(first: list[Document], second: list[Document]) -> dict[str, dict[s
         },
         "stance": score([a.stance for a, _ in prose], [b.stance for _, b in prose]),
         "hedging": score([a.hedging for a, _ in prose], [b.hedging for _, b in prose]),
-        "hedging_quadratic": score([levels[a.hedging] for a, _ in prose], [levels[b.hedging] for _, b in prose], "quadratic"),
+        "hedging_quadratic": score(
+            [levels[a.hedging] for a, _ in prose], [levels[b.hedging] for _, b in prose], "quadratic"
+        ),
     }

@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = commands.add_parser("corpus", help="the authored corpus: splits, statistics, checks")
     corpus.add_argument("action", choices=["split", "stats", "check"])
+    corpus.add_argument("--new-to", choices=["train", "dev", "test"], help="split: put documents not yet assigned here")
+    corpus.add_argument("--reshuffle", action="store_true", help="split: ignore the existing assignment")
 
     argv = sys.argv[1:] if argv is None else argv
     args, rest = parser.parse_known_args(argv)
@@ -178,7 +180,8 @@ def _corpus(args) -> int:
 
     documents = corpus.authored_documents()
     if args.action == "split":
-        corpus.write_splits(corpus.make_splits(documents))
+        existing = {} if args.reshuffle else corpus.read_splits()
+        corpus.write_splits(corpus.make_splits(documents, existing=existing, new_split=args.new_to))
         logger.info("wrote %s for %d documents", corpus.SPLITS_FILE, len(documents))
     elif args.action == "stats":
         print(corpus.stats_markdown())

@@ -37,7 +37,12 @@ def test_splits_are_disjoint_cover_everything_and_keep_events_together():
         if doc.meta.get("event_id"):
             events.setdefault(doc.meta["event_id"], set()).add(split_of[doc.doc_id])
     assert events and all(len(s) == 1 for s in events.values())
-    assert make_splits(documents) == split_of  # deterministic: the committed file is reproducible
+    assert make_splits(documents, existing=split_of) == split_of
+    originals = [d for d in documents if not d.doc_id.startswith("a08-")]  # part 08 was added to train only
+    fresh = make_splits(originals)
+    assert fresh == {d: s for d, s in split_of.items() if d in fresh}  # the first split is reproducible
+    new = make_splits(documents[:5], existing={documents[0].doc_id: "test"}, new_split="train")
+    assert new[documents[0].doc_id] == "test" and all(new[d.doc_id] == "train" for d in documents[1:5])
 
 
 def test_augmentation_is_seeded_and_keeps_labels_consistent():
