@@ -212,7 +212,8 @@ _INTERMEDIARY = re.compile(
 
 def phenomena(documents: list[Document]) -> Counter:
     """Counts of speaker phenomena, recognised from the labels and mention text."""
-    pronouns = {"he", "she", "they", "it", "we", "i"}
+    from whosaid.model.speakers import SUBJECT_PRONOUNS as pronouns
+
     counts: Counter = Counter()
     for doc in documents:
         for s in doc.sentences:

@@ -27,9 +27,9 @@ from functools import cache
 from pathlib import Path
 
 from whosaid.data.records import AUTHOR, Document, Sentence
-from whosaid.data.segment import TextPipeline, _sentences
+from whosaid.data.segment import TextPipeline, repaired_sentences
 from whosaid.model import lexicon as lx
-from whosaid.model.rules import _approximator_words, _level
+from whosaid.model.rules import approximator_words, hedging_level
 
 logger = logging.getLogger(__name__)
 _RECORD = re.compile(r"^(T\d+|E\d+)\t")
@@ -113,7 +113,7 @@ def polnear_document(text: str, attributions: list[Attribution], discards, pipel
     for paragraph in text.split("\n"):
         if paragraph.strip():
             doc = pipeline.nlp(paragraph)
-            for segment in _sentences(doc):
+            for segment in repaired_sentences(doc):
                 start = offset + segment.span.start_char
                 sentences.append((start, offset + segment.span.end_char, segment.span))
         offset += len(paragraph) + 1
@@ -222,7 +222,7 @@ def hedging_from_cues(cues: list[str]) -> str:
     """The hedging level of a claim from its cue texts: 1 weak -> low; 1 strong or 2 weak -> medium;
     strong + another, or an unverified/open-question phrase -> high. Texts that are no cue are ignored."""
     strengths = [strength for strength in map(cue_strength, cues) if strength]
-    return _level(strengths)
+    return hedging_level(strengths)
 
 
 # Szeged Uncertainty Corpus
@@ -260,7 +260,7 @@ def szeged_cues(text: str, ccues: list[tuple[int, int, str]]) -> list[str]:
         if "investigation" not in kind and not adjective and cue_strength(word):
             found.append((start, end))
     for match in patterns.approximators.finditer(text):
-        found.append((match.start(), match.start() + len(_approximator_words(match.group()))))
+        found.append((match.start(), match.start() + len(approximator_words(match.group()))))
     for match in re.finditer(r"\w+", text):
         if match.group().lower() in _APPROXIMATING_ADVERBS:
             found.append(match.span())

@@ -57,7 +57,7 @@ class TextPipeline:
             if clutter:
                 segments.append(Segment(block, None, clutter=True))
             else:
-                segments.extend(_sentences(next(parsed)))
+                segments.extend(repaired_sentences(next(parsed)))
         return segments
 
     def parse(self, texts: list[str]) -> list[Segment]:
@@ -102,7 +102,7 @@ def _continues(line: str, following: str, after: str) -> bool:
     return not _TERMINAL.search(following) and len(following.split()) <= 6 and after[:1].islower()
 
 
-def _sentences(doc) -> list[Segment]:
+def repaired_sentences(doc) -> list[Segment]:
     """spaCy sentences, repaired: stray closing quotes and "..., she said." tails go back to
     their sentence, and a verbless fragment such as a dateline goes forward into the next."""
     merged: list = []

@@ -18,7 +18,7 @@ from whosaid.data.segment import Segment
 from whosaid.model.configuration import MENTION_KINDS, WhosaidConfig
 from whosaid.model.modeling import IGNORE
 from whosaid.model.rules import RuleLabeler
-from whosaid.model.speakers import Mention, candidate_mentions, trim_mention
+from whosaid.model.speakers import SUBJECT_PRONOUNS, Mention, candidate_mentions, trim_mention
 from whosaid.training.metrics import speaker_match
 
 
@@ -33,7 +33,9 @@ class SentenceInput:
     rule: Sentence | None = None
 
 
-def sentence_inputs(segments: list[Segment], rules: RuleLabeler | None, gold: list[Sentence] | None = None) -> list[SentenceInput]:
+def sentence_inputs(
+    segments: list[Segment], rules: RuleLabeler | None, gold: list[Sentence] | None = None
+) -> list[SentenceInput]:
     """One document's segments with their candidate mentions and rule labels."""
     rule_labels = rules.label(segments) if rules is not None else [None] * len(segments)
     gold = gold if gold is not None else [None] * len(segments)
@@ -46,7 +48,8 @@ def sentence_inputs(segments: list[Segment], rules: RuleLabeler | None, gold: li
 @dataclass
 class Window:
     """One encoder input. ``own`` are document sentence indices whose labels this window
-    predicts; ``candidates`` are (sentence index, mention) pairs in slot order."""
+    predicts; ``candidates`` are (sentence index, mention) pairs in slot order; ``offsets``
+    the character offsets of each own sentence's tokens."""
 
     input_ids: list[int]
     sentence_spans: list[tuple[int, int]]
@@ -58,6 +61,7 @@ class Window:
     rule_sentence: list[list[int]] = field(default_factory=list)
     rule_candidates: list[int] = field(default_factory=list)
     candidates: list[tuple[int, Mention]] = field(default_factory=list)
+    offsets: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     labels: dict[str, list[int]] | None = None
 
     def features(self) -> dict[str, list]:
@@ -148,7 +152,6 @@ class Featurizer:
             for mention in sentences[j].mentions:
                 if len(candidates) < config.max_candidates:
                     candidates.append((j, mention))
-        gold_spans: dict[int, tuple[int, Mention]] = {}
         if with_labels:  # a gold mention spaCy missed becomes a candidate, so it can be learned
             for k in own:
                 mention = _gold_mention(sentences[k])
@@ -156,18 +159,20 @@ class Featurizer:
                     if len(candidates) >= config.max_candidates:
                         candidates.pop()
                     candidates.append((k, mention))
-                    gold_spans[k] = (len(candidates) - 1, mention)
 
         cand_spans = [_token_span(offsets[j], token_start[j], m.start, m.end) for j, m in candidates]
         window = Window(
             input_ids=input_ids,
-            sentence_spans=_pad([(token_start[k], token_start[k] + len(ids[k])) for k in own], config.max_sentences, (0, 0)),
+            sentence_spans=_pad(
+                [(token_start[k], token_start[k] + len(ids[k])) for k in own], config.max_sentences, (0, 0)
+            ),
             sentence_positions=_pad([position[k] for k in own], config.max_sentences, 0),
             own=own,
             candidate_spans=_pad(cand_spans, config.max_candidates, (0, 0)),
             candidate_positions=_pad([position[j] for j, _ in candidates], config.max_candidates, -1),
             candidate_kinds=_pad([MENTION_KINDS.index(m.kind) for _, m in candidates], config.max_candidates, 0),
             candidates=candidates,
+            offsets={k: offsets[k] for k in own},
         )
         window.rule_sentence, window.rule_candidates = self._rule_features(sentences, own, candidates, position)
         if with_labels:
@@ -209,7 +214,9 @@ class Featurizer:
             prose = gold.boilerplate is False
             labels["boilerplate_labels"].append(IGNORE if gold.boilerplate is None else int(gold.boilerplate))
             labels["stance_labels"].append(config.stances.index(gold.stance) if prose and gold.stance else IGNORE)
-            labels["hedging_labels"].append(config.hedging_levels.index(gold.hedging) if prose and gold.hedging else IGNORE)
+            labels["hedging_labels"].append(
+                config.hedging_levels.index(gold.hedging) if prose and gold.hedging else IGNORE
+            )
             labels["speaker_labels"].append(_speaker_target(k, gold, candidates, position, config) if prose else IGNORE)
             if (prose and gold.hedge_cues is not None and gold.hedging is not None) or gold.boilerplate:
                 cue_chars = _cue_chars(sentences[k].text, [] if gold.boilerplate else gold.hedge_cues)
@@ -245,7 +252,7 @@ def _gold_mention(sentence: SentenceInput) -> Mention | None:
     if start < 0:
         return None
     text = gold.speaker_mention
-    kind = "pronoun" if text.lower() in {"he", "she", "they", "it", "we", "i"} else "name" if text[:1].isupper() else "description"
+    kind = "pronoun" if text.lower() in SUBJECT_PRONOUNS else "name" if text[:1].isupper() else "description"
     return Mention(start, start + len(text), text, kind)
 
 
@@ -286,7 +293,7 @@ class WindowCollator:
     """Pads token-level fields to the longest window of the batch; slot fields are fixed size."""
 
     def __init__(self, pad_token_id: int) -> None:
-        self.token_fields = {"input_ids": pad_token_id, "cue_labels": -100}
+        self.token_fields = {"input_ids": pad_token_id, "cue_labels": IGNORE}
 
     def __call__(self, rows: list[dict]) -> dict[str, torch.Tensor]:
         length = max(len(row["input_ids"]) for row in rows)
@@ -297,5 +304,7 @@ class WindowCollator:
                 batch[name] = torch.tensor([row[name] + [fill] * (length - len(row[name])) for row in rows])
             else:
                 batch[name] = torch.tensor([row[name] for row in rows])
-        batch["attention_mask"] = torch.tensor([[1] * len(r["input_ids"]) + [0] * (length - len(r["input_ids"])) for r in rows])
+        batch["attention_mask"] = torch.tensor(
+            [[1] * len(r["input_ids"]) + [0] * (length - len(r["input_ids"])) for r in rows]
+        )
         return batch

@@ -44,9 +44,13 @@ def check_model_dir(path: Path) -> None:
     """Raise :class:`ModelLoadError` unless ``path`` holds a whosaid checkpoint."""
     if not path.is_dir():
         raise ModelLoadError(f"{path}: no model folder; train one with `whosaid train -o {path}` or pass --model PATH")
-    missing = [name for name in ("config.json", "model.safetensors", "tokenizer_config.json") if not (path / name).exists()]
+    missing = [
+        name for name in ("config.json", "model.safetensors", "tokenizer_config.json") if not (path / name).exists()
+    ]
     if missing:
-        raise ModelLoadError(f"{path}: not a whosaid model (missing {', '.join(missing)}); retrain with `whosaid train -o {path}`")
+        raise ModelLoadError(
+            f"{path}: not a whosaid model (missing {', '.join(missing)}); retrain with `whosaid train -o {path}`"
+        )
 
 
 def segment_input(pipeline: TextPipeline, doc: DocumentInput) -> list[Segment]:
@@ -93,7 +97,9 @@ class Labeler:
             model = WhosaidModel.from_pretrained(str(path))
             tokenizer = AutoTokenizer.from_pretrained(str(path))
         except Exception as error:  # a corrupt file surfaces as many exception types
-            raise ModelLoadError(f"{path}: cannot load the model ({type(error).__name__}: {error}); retrain it or point --model elsewhere") from None
+            raise ModelLoadError(
+                f"{path}: cannot load the model ({type(error).__name__}: {error}); retrain it or point --model elsewhere"
+            ) from None
         return cls(model, tokenizer, pipeline)
 
     def __call__(self, documents: Iterable, batch_size: int = 16) -> list[Document]:
@@ -133,7 +139,9 @@ class Labeler:
                 }
         return outputs  # type: ignore[return-value]
 
-    def _decode(self, doc: DocumentInput, sentences: Sequence[SentenceInput], windows: list[Window], outputs) -> Document:
+    def _decode(
+        self, doc: DocumentInput, sentences: Sequence[SentenceInput], windows: list[Window], outputs
+    ) -> Document:
         config = self.model.config
         shift = {field: torch.tensor(config.label_shift.get(field, 0.0)) for field in ("stance", "hedging")}
         gate = config.rule_fallback_below
@@ -164,9 +172,11 @@ class Labeler:
                 hedging = config.hedging_levels[int(decode_hedging(hedging_logits))]
                 if _unsure(hedging_logits.softmax(-1), gate.get("hedging"), rule) and rule.hedging is not None:
                     hedging = rule.hedging
-                cues = _cue_words(text, window, k, out["cues"], self.featurizer) if hedging != "none" else []
+                cues = _cue_words(text, window, k, out["cues"]) if hedging != "none" else []
                 records[k] = Sentence(text, False, speaker, mention, stance, hedging, cues)
-        return Document(doc.doc_id, [r for r in records if r is not None], source=doc.source, title=doc.title, meta=doc.meta or {})
+        return Document(
+            doc.doc_id, [r for r in records if r is not None], source=doc.source, title=doc.title, meta=doc.meta or {}
+        )
 
 
 def _unsure(probabilities: torch.Tensor, threshold: float | None, rule: Sentence | None) -> bool:
@@ -174,12 +184,10 @@ def _unsure(probabilities: torch.Tensor, threshold: float | None, rule: Sentence
     return bool(threshold) and rule is not None and not rule.boilerplate and float(probabilities.max()) < threshold
 
 
-def _cue_words(text: str, window: Window, k: int, probabilities: torch.Tensor, featurizer: Featurizer, threshold: float = 0.5) -> list[str]:
+def _cue_words(text: str, window: Window, k: int, probabilities: torch.Tensor, threshold: float = 0.5) -> list[str]:
     """The words whose tokens the cue tagger marks, merged into phrases where adjacent."""
-    slot = window.own.index(k)
-    start, end = window.sentence_spans[slot]
-    encoded = featurizer.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=True, max_length=end - start)
-    offsets = encoded["offset_mapping"][: end - start]
+    start = window.sentence_spans[window.own.index(k)][0]
+    offsets = window.offsets[k]
     marked = [(a, b) for t, (a, b) in enumerate(offsets) if float(probabilities[start + t]) > threshold]
     spans: list[list[int]] = []
     for a, b in marked:

@@ -194,7 +194,7 @@ class RuleLabeler:
         weak = [m for m in self.approximators.finditer(text) if inside(m.start()) and not _is_preposition(segment.span, m.start())]
         found: list[tuple[int, str, str]] = [(m.start(), m.group(), "high") for m in high]
         found += [(m.start(), m.group(), "strong") for m in strong]
-        found += [(m.start(), _approximator_words(m.group()), "weak") for m in weak]
+        found += [(m.start(), approximator_words(m.group()), "weak") for m in weak]
         taken += [m.span() for m in (*high, *strong, *weak)]
         for token in scope:
             start = token.idx - base
@@ -206,10 +206,10 @@ class RuleLabeler:
         found.sort()
         cues = [word for _, word, _ in found]
         strengths = [strength for _, _, strength in found]
-        return cues, _level(strengths)
+        return cues, hedging_level(strengths)
 
 
-def _approximator_words(match: str) -> str:
+def approximator_words(match: str) -> str:
     """The cue of an approximator match without its number: "up to 40" -> "up to"."""
     words = match.split()
     return " ".join(words[:-1]) if len(words) > 2 or words[0].lower() in ("up", "at", "more", "less", "fewer", "upwards", "close") else words[0]
@@ -221,7 +221,7 @@ def _is_preposition(span, offset: int) -> bool:
     return token is not None and token.dep_ == "prep"
 
 
-def _level(strengths: list[str]) -> str:
+def hedging_level(strengths: list[str]) -> str:
     """ANNOTATION.md section 4: counts and strengths of cues -> none/low/medium/high."""
     strong, weak = strengths.count("strong"), strengths.count("weak")
     if "high" in strengths or (strong and strong + weak >= 2):

@@ -13,6 +13,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from whosaid.data.records import HEDGING_LEVELS, STANCES, Document, Sentence
 from whosaid.training.metrics import all_field_metrics, confusion, headline_scores, speaker_match
 
@@ -162,7 +164,7 @@ def plot_confusions(result: SystemResult, out_dir: Path) -> list[Path]:
     for name, classes in (("stance", STANCES), ("hedging", HEDGING_LEVELS)):
         fig, ax = plt.subplots(figsize=(5, 4.5))
         ConfusionMatrixDisplay(
-            confusion_matrix=__import__("numpy").array(result.confusions[name]), display_labels=classes
+            confusion_matrix=np.array(result.confusions[name]), display_labels=classes
         ).plot(ax=ax, colorbar=False, cmap="Blues")
         ax.set_title(f"{result.name}: {name}")
         fig.tight_layout()
