@@ -4,11 +4,13 @@
     whosaid evaluate GOLD.jsonl [PRED.jsonl ...] [--model PATH ...] [-o REPORT_DIR]
     whosaid train [-o DIR] [--encoder PATH] [--init-from PATH] [--train F.jsonl ...] [trainer options]
     whosaid corpus split|stats|check
+    whosaid export | report | compare | benchmark   (registered by the modules they wrap)
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -18,6 +20,14 @@ from whosaid.model.inputs import InputError, iter_inputs
 
 logger = logging.getLogger("whosaid")
 DOCUMENTS_PER_CHUNK = 32
+# Subcommands defined beside the library code they wrap; each module has ``register(commands)``,
+# which adds its parser and sets ``run=function(args) -> exit code``. Their top-level imports stay light.
+REGISTERED_COMMANDS = (
+    "whosaid.model.export",
+    "whosaid.model.report",
+    "whosaid.model.compare",
+    "whosaid.training.external",
+)
 
 
 class UserError(Exception):
@@ -50,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     corpus.add_argument("--new-to", choices=["train", "dev", "test"], help="split: put documents not yet assigned here")
     corpus.add_argument("--reshuffle", action="store_true", help="split: ignore the existing assignment")
 
+    for module in REGISTERED_COMMANDS:
+        importlib.import_module(module).register(commands)
+
     argv = sys.argv[1:] if argv is None else argv
     args, rest = parser.parse_known_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -58,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             return _train(rest)
         if rest:
             parser.error(f"unrecognised arguments: {' '.join(rest)}")
+        if hasattr(args, "run"):
+            return args.run(args)
         return {"label": _label, "evaluate": _evaluate, "corpus": _corpus}[args.command](args)
     except (UserError, RecordError) as error:
         logger.error("%s", error)
