@@ -33,3 +33,17 @@ def tiny_encoder(tmp_path_factory) -> Path:
     BertModel(config).save_pretrained(path)
     tokenizer.save_pretrained(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_encoder, tmp_path_factory) -> Path:
+    """A saved whosaid checkpoint folder (config, safetensors, tokenizer) on the tiny random encoder."""
+    from transformers import AutoTokenizer
+
+    from whosaid.model.modeling import WhosaidModel
+
+    path = tmp_path_factory.mktemp("tiny_model")
+    model = WhosaidModel.from_encoder(str(tiny_encoder), max_window_tokens=64, context_tokens=24, max_sentences=4, max_candidates=12)
+    model.save_pretrained(path)
+    AutoTokenizer.from_pretrained(tiny_encoder).save_pretrained(path)
+    return path
