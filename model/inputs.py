@@ -1,11 +1,15 @@
-"""Reading what ``whosaid label`` is given: .txt files, folders of them, JSONL, stdin.
+"""Reading what ``whosaid label`` is given: .txt files, folders and globs of them, JSONL, CSV, stdin.
 
 Every problem becomes an :class:`InputError` naming the file (and line) and the fix, and
-the reader goes on with the next record: one bad document never costs the others.
+the reader goes on with the next record: one bad document never costs the others. Files
+are streamed line by line, so a JSONL or CSV of millions of articles is never held whole.
 """
 
 from __future__ import annotations
 
+import csv
+import glob
+import io
 import json
 import sys
 from collections.abc import Iterator
@@ -16,6 +20,7 @@ from whosaid.data.records import RecordError
 from whosaid.model.documents import DocumentInput, as_input
 
 MAX_DOCUMENT_BYTES = 2_000_000
+SUFFIXES = (".txt", ".jsonl", ".csv")
 
 
 @dataclass
@@ -29,90 +34,126 @@ class InputError:
         return f"{self.where}: {self.reason}"
 
 
-def iter_inputs(paths: list[str]) -> Iterator[DocumentInput | InputError]:
-    """Documents (or errors) from every path, in order; ``-`` reads stdin."""
+@dataclass(frozen=True)
+class CsvColumns:
+    """Which CSV columns hold the article text and its id (the row number when no id column)."""
+
+    text: str = "text"
+    id: str | None = None
+
+
+def iter_inputs(paths: list[str], columns: CsvColumns = CsvColumns()) -> Iterator[DocumentInput | InputError]:
+    """Documents (or errors) from every path, in order; ``-`` reads stdin, quoted globs are expanded."""
     for name in paths:
         if name == "-":
             yield from _from_text_stream(sys.stdin.read(), "<stdin>")
             continue
         path = Path(name)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix in (".txt", ".jsonl") and p.is_file())
+            files = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
             if not files:
-                yield InputError(str(path), "folder holds no .txt or .jsonl files")
+                yield InputError(str(path), f"folder holds no {', '.join(SUFFIXES)} files")
             for file in files:
-                yield from _from_file(file)
+                yield from _from_file(file, columns)
         elif path.exists():
-            yield from _from_file(path)
+            yield from _from_file(path, columns)
+        elif glob.has_magic(name):
+            matches = sorted(glob.glob(name, recursive=True))
+            if not matches:
+                yield InputError(name, "the pattern matches no files; check it")
+            for match in matches:
+                if Path(match).is_file():
+                    yield from _from_file(Path(match), columns)
         else:
             yield InputError(str(path), "no such file or folder; check the path")
 
 
-def _from_file(path: Path) -> Iterator[DocumentInput | InputError]:
+def _from_file(path: Path, columns: CsvColumns) -> Iterator[DocumentInput | InputError]:
     if path.suffix == ".jsonl":
         yield from _from_jsonl(path)
-        return
-    text = _read_text(path)
-    if isinstance(text, InputError):
-        yield text
+    elif path.suffix == ".csv":
+        yield from _from_csv(path, columns)
     else:
-        yield DocumentInput(doc_id=path.stem, text=text, source=path.name)
+        yield document_from_bytes(path.read_bytes(), str(path), doc_id=path.stem, source=path.name)
 
 
-def _read_text(path: Path) -> str | InputError:
-    size = path.stat().st_size
-    if size > MAX_DOCUMENT_BYTES:
-        return InputError(str(path), f"{size:,} bytes is over the {MAX_DOCUMENT_BYTES:,}-byte limit for one article; split it")
-    data = path.read_bytes()
+def document_from_bytes(data: bytes, where: str, *, doc_id: str, source: str | None = None) -> DocumentInput | InputError:
+    """One article's raw bytes as a document, or the reason it cannot be labelled."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        return InputError(where, f"{len(data):,} bytes is over the {MAX_DOCUMENT_BYTES:,}-byte limit for one article; split it")
     if b"\x00" in data:
-        return InputError(str(path), "binary file, not article text; pass .txt or .jsonl files")
+        return InputError(where, "binary file, not article text; pass .txt, .jsonl or .csv files")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return InputError(str(path), f"not UTF-8 text (byte {error.start}); re-encode it as UTF-8")
+        return InputError(where, f"not UTF-8 text (byte {error.start}); re-encode it as UTF-8")
     if not text.strip():
-        return InputError(str(path), "empty file; nothing to label")
-    return text
+        return InputError(where, "empty file; nothing to label")
+    return DocumentInput(doc_id=doc_id, text=text, source=source)
+
+
+def document_from_json_line(line: bytes | str, where: str, number: int) -> DocumentInput | InputError:
+    """One JSONL line as a document, or the reason it cannot be labelled."""
+    if len(line) > MAX_DOCUMENT_BYTES:
+        return InputError(where, f"line of {len(line):,} bytes is over the limit for one article; split it")
+    try:
+        if isinstance(line, bytes):
+            line = line.decode("utf-8")
+        document = as_input(json.loads(line), number)
+    except UnicodeDecodeError as error:
+        return InputError(where, f"not UTF-8 text (byte {error.start}); re-encode the file as UTF-8")
+    except json.JSONDecodeError as error:
+        return InputError(where, f"malformed JSON ({error.msg}); fix or remove this line")
+    except RecordError as error:
+        return InputError(where, str(error).split(": ", 1)[-1])
+    if document.text is not None and not document.text.strip():
+        return InputError(where, f"document {document.doc_id} has empty text")
+    return document
 
 
 def _from_jsonl(path: Path) -> Iterator[DocumentInput | InputError]:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                yield document_from_json_line(line, f"{path}:{number}", number)
+
+
+def _from_csv(path: Path, columns: CsvColumns) -> Iterator[DocumentInput | InputError]:
+    csv.field_size_limit(MAX_DOCUMENT_BYTES * 2)
     try:
-        handle = path.open(encoding="utf-8")
-        lines = list(handle)
-    except UnicodeDecodeError:
-        yield InputError(str(path), "not UTF-8 text; re-encode it as UTF-8")
-        return
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        if len(line) > MAX_DOCUMENT_BYTES:
-            yield InputError(where, f"line of {len(line):,} characters is over the limit for one article; split it")
-            continue
-        try:
-            item = json.loads(line)
-            document = as_input(item, number)
-        except json.JSONDecodeError as error:
-            yield InputError(where, f"malformed JSON ({error.msg}); fix or remove this line")
-            continue
-        except RecordError as error:
-            yield InputError(where, str(error).split(": ", 1)[-1])
-            continue
-        if document.text is not None and not document.text.strip():
-            yield InputError(where, f"document {document.doc_id} has empty text")
-            continue
-        yield document
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            fields = reader.fieldnames or []
+            missing = [c for c in (columns.text, columns.id) if c and c not in fields]
+            if missing:
+                yield InputError(str(path), f"no column {', '.join(map(repr, missing))} (columns: {', '.join(fields)}); "
+                                 "choose with --text-column / --id-column")
+                return
+            for row in reader:
+                where = f"{path}:{reader.line_num}"
+                text = row.get(columns.text) or ""
+                doc_id = (row.get(columns.id) or "").strip() if columns.id else f"{path.stem}-{reader.line_num}"
+                if not doc_id:
+                    yield InputError(where, f"empty {columns.id!r} id; give every row an id")
+                elif len(text) > MAX_DOCUMENT_BYTES:
+                    yield InputError(where, f"text of {len(text):,} characters is over the limit for one article; split it")
+                elif not text.strip():
+                    yield InputError(where, f"empty {columns.text!r} text; nothing to label")
+                else:
+                    meta = {k: v for k, v in row.items() if k not in (columns.text, columns.id) and k is not None}
+                    yield DocumentInput(doc_id=doc_id, text=text, source=path.name, meta=meta)
+    except UnicodeDecodeError as error:
+        yield InputError(str(path), f"not UTF-8 text (byte {error.start}); re-encode it as UTF-8")
+    except csv.Error as error:
+        yield InputError(str(path), f"malformed CSV ({error}); fix the file")
 
 
 def _from_text_stream(text: str, where: str) -> Iterator[DocumentInput | InputError]:
     stripped = text.lstrip()
     if stripped.startswith("{"):
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in enumerate(io.StringIO(text), 1):
             if line.strip():
-                try:
-                    yield as_input(json.loads(line), number)
-                except (json.JSONDecodeError, RecordError) as error:
-                    yield InputError(f"{where}:{number}", f"malformed record ({error}); fix or remove this line")
+                yield document_from_json_line(line, f"{where}:{number}", number)
     elif stripped:
         yield DocumentInput(doc_id="stdin", text=text)
     else:
