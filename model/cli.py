@@ -132,12 +132,12 @@ def _label(args) -> int:
             errors.flush()
 
     try:
-        if args.engine == "ray":
-            return _label_with_ray(args, model)
         labeler = load_labeler(model)  # fails fast, before any input is read, on a broken model
+        columns = CsvColumns(text=args.text_column, id=args.id_column)
+        if args.engine == "ray":
+            return _label_with_ray(args, model, columns)
         load = (lambda: labeler) if args.workers <= 1 else partial(open_labeler, model)
         sink = OutputSink(args.output, args.format)
-        columns = CsvColumns(text=args.text_column, id=args.id_column)
         counts = label_batch(
             iter_inputs(args.inputs, columns), load, sink,
             batch_size=args.batch_size, workers=args.workers, report=report, progress=args.progress,
@@ -149,14 +149,14 @@ def _label(args) -> int:
     return 0 if counts.done or counts.skipped or not counts.failed else 1
 
 
-def _label_with_ray(args, model: str) -> int:
+def _label_with_ray(args, model: str, columns) -> int:
     from whosaid.model.ray_engine import label_with_ray
 
     if not args.output:
         raise UserError("--engine ray writes JSONL shards into a folder: give it with -o FOLDER")
     counts = label_with_ray(
         args.inputs, Path(args.output), model=model, batch_size=args.batch_size, workers=max(args.workers, 1),
-        address=args.address, errors=Path(args.errors) if args.errors else None,
+        address=args.address, errors=Path(args.errors) if args.errors else None, columns=columns,
     )
     logger.info("%d documents labelled into %s, %d failed", counts["done"], args.output, counts["failed"])
     return 0 if counts["done"] or not counts["failed"] else 1

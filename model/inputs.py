@@ -43,27 +43,34 @@ class CsvColumns:
 
 
 def iter_inputs(paths: list[str], columns: CsvColumns = CsvColumns()) -> Iterator[DocumentInput | InputError]:
-    """Documents (or errors) from every path, in order; ``-`` reads stdin, quoted globs are expanded."""
+    """Documents (or errors) from every path, in order; ``-`` reads stdin."""
     for name in paths:
         if name == "-":
             yield from _from_text_stream(sys.stdin.read(), "<stdin>")
             continue
+        for file in input_files([name]):
+            if isinstance(file, InputError):
+                yield file
+            else:
+                yield from _from_file(file, columns)
+
+
+def input_files(paths: list[str]) -> Iterator[Path | InputError]:
+    """The files behind paths, folders (recursively) and quoted globs, in order, or why there are none."""
+    for name in paths:
         path = Path(name)
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
             if not files:
                 yield InputError(str(path), f"folder holds no {', '.join(SUFFIXES)} files")
-            for file in files:
-                yield from _from_file(file, columns)
+            yield from files
         elif path.exists():
-            yield from _from_file(path, columns)
+            yield path
         elif glob.has_magic(name):
-            matches = sorted(glob.glob(name, recursive=True))
+            matches = sorted(Path(match) for match in glob.glob(name, recursive=True))
             if not matches:
                 yield InputError(name, "the pattern matches no files; check it")
-            for match in matches:
-                if Path(match).is_file():
-                    yield from _from_file(Path(match), columns)
+            yield from (match for match in matches if match.is_file())
         else:
             yield InputError(str(path), "no such file or folder; check the path")
 
