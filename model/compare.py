@@ -1,5 +1,119 @@
-"""Placeholder: being written."""
+"""``whosaid compare``: speakers canonicalised and claims aligned across a batch of labelled documents.
+
+    whosaid compare LABELLED.jsonl [...] -o claims.jsonl [--labelled-out OUT.jsonl] [--speakers speakers.jsonl]
+                    [--gold seeds/alignment.json ... --gold-documents seeds/gold.jsonl ...]
+
+``claims.jsonl`` has one aligned claim group per line (the format ``whosaid report --claims`` reads).
+``--gold`` scores speaker clusters (B-cubed) and claim groups (pairwise) against gold alignment files and
+writes the scores beside the claims (``claims.scores.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+
+def compare(documents: Sequence, embed=None, tag=None, settings=None) -> tuple[list, list[dict]]:
+    """(the documents with ``speaker_id`` set in place, the aligned claim groups as ``claims.jsonl`` rows).
+
+    ``embed`` (texts -> L2-normalised rows) defaults to all-MiniLM-L6-v2 and ``tag`` (texts -> entities) to
+    the project's spaCy pipeline; pass small ones in tests. Speaker clusters: :func:`canonicalise`.
+    """
+    from whosaid.model.canonical import canonicalise
+
+    documents = list(documents)
+    canonicalise(documents)
+    return documents, claim_rows(documents, embed, tag, settings)
+
+
+def claim_rows(documents: list, embed=None, tag=None, settings=None) -> list[dict]:
+    """Align the claims of canonicalised documents; one ``claims.jsonl`` row per group."""
+    from whosaid.model.alignment import SentenceEncoder, align, spacy_tagger
+
+    groups = align(documents, embed or SentenceEncoder(), tag or spacy_tagger(), settings)
+    return [group.to_dict(f"c{n:05d}", documents) for n, group in enumerate(groups, 1)]
 
 
 def register(commands) -> None:
-    """Add this module's subcommand (not yet)."""
+    """Add ``whosaid compare``."""
+    parser = commands.add_parser("compare", help="align claims and canonicalise speakers across documents")
+    parser.add_argument("inputs", nargs="+", help="labelled JSONL files (whosaid label output or gold)")
+    parser.add_argument("-o", "--output", default="claims.jsonl", help="aligned claim groups, one per line")
+    parser.add_argument("--labelled-out", help="write the documents again, with speaker_id on each sentence")
+    parser.add_argument("--speakers", help="write the speaker clusters here (JSONL)")
+    parser.add_argument("--gold", action="append", default=[], help="gold alignment JSON to score against")
+    parser.add_argument("--gold-documents", action="append", default=[],
+                        help="gold-labelled JSONL of the gold's documents (default: the inputs)")  # fmt: skip
+    parser.set_defaults(run=run_compare)
+
+
+def run_compare(args) -> int:
+    from whosaid.data.records import read_documents, write_documents
+    from whosaid.model.canonical import canonicalise
+    from whosaid.model.cli import UserError
+
+    documents = [doc for path in args.inputs for doc in read_documents(path)]
+    if not documents:
+        raise UserError(f"{', '.join(args.inputs)}: no documents to compare")
+    ids = [doc.doc_id for doc in documents]
+    if len(set(ids)) < len(ids):
+        raise UserError(f"{', '.join(args.inputs)}: doc_id values repeat; give each document its own doc_id")
+    speakers = canonicalise(documents)
+    claims = claim_rows(documents)
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in claims), encoding="utf-8")
+    logger.info("%d documents, %d speakers, %d aligned claims -> %s", len(documents), len(speakers), len(claims), output)
+    if args.labelled_out:
+        write_documents(documents, args.labelled_out)
+    if args.speakers:
+        Path(args.speakers).write_text(
+            "".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n" for s in speakers), encoding="utf-8"
+        )
+    if args.gold:
+        gold_docs = [doc for path in args.gold_documents for doc in read_documents(path)] or documents
+        scores = score_against(args.gold, gold_docs, documents, claims)
+        scores_path = output.with_suffix(".scores.json")
+        scores_path.write_text(json.dumps(scores, indent=1) + "\n")
+        print(scores_table(scores))
+        logger.info("scores written to %s", scores_path)
+    return 0
+
+
+def score_against(gold_paths: list[str], gold_docs, documents, claims) -> dict:
+    """Scores per gold file (see :func:`whosaid.training.crossdoc_metrics.score_gold`)."""
+    from whosaid.data.corpus import read_splits
+    from whosaid.model.cli import UserError
+    from whosaid.training.crossdoc_metrics import load_gold, score_gold
+
+    groups = [[(m["doc_id"], m["index"]) for m in claim["members"]] for claim in claims]
+    by_id = {doc.doc_id: doc for doc in documents}
+    gold_by_id = {doc.doc_id: doc for doc in gold_docs}
+    scores = {}
+    for path in gold_paths:
+        try:
+            gold = load_gold(path)
+        except ValueError as error:
+            raise UserError(str(error)) from None
+        missing = sorted({d for e in gold["events"] for d in e["documents"]} - set(by_id))
+        if missing:
+            raise UserError(f"{path}: documents {', '.join(missing[:3])} are not in the inputs; compare their labelled JSONL")
+        scores[path] = score_gold(gold, gold_by_id, by_id, groups, read_splits())
+    return scores
+
+
+def scores_table(scores: dict) -> str:
+    """A markdown table: one row per gold file and split."""
+    lines = ["| gold | split | events | speaker B3 P | R | F1 | claim pair P | R | F1 | gold pairs |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for path, result in scores.items():
+        for split, s in [("all", result["all"]), *result["by_split"].items()]:
+            b, c = s["speakers"], s["claims"]
+            lines.append(f"| {path} | {split} | {s['events']} | {b['precision']:.3f} | {b['recall']:.3f} | "
+                         f"{b['f1']:.3f} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['gold_pairs']} |")  # fmt: skip
+    return "\n".join(lines)
