@@ -16,11 +16,14 @@ $(BIN)/whosaid: pyproject.toml
 
 setup: $(BIN)/whosaid
 
-# Label the two seed articles with the default model (trained first if none is cached).
+# Label the two seed articles with the default model (trained first if none is cached), score them,
+# align their claims across the two outlets and write the HTML report.
 run: setup
 	mkdir -p outputs
 	HF_HUB_OFFLINE=1 $(BIN)/whosaid label seeds/000_23e4e048f042158a.txt seeds/004_d9e60ff68780d9d4.txt -o outputs/seeds.jsonl
 	HF_HUB_OFFLINE=1 $(BIN)/whosaid evaluate seeds/gold.jsonl outputs/seeds.jsonl -o outputs/seeds_report
+	HF_HUB_OFFLINE=1 $(BIN)/whosaid compare outputs/seeds.jsonl -o outputs/seeds_claims.jsonl --labelled-out outputs/seeds_ids.jsonl
+	HF_HUB_OFFLINE=1 $(BIN)/whosaid report outputs/seeds_ids.jsonl --gold seeds/gold.jsonl --claims outputs/seeds_claims.jsonl -o outputs/seeds.html
 
 test: setup
 	HF_HUB_OFFLINE=1 $(BIN)/pytest -q
