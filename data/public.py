@@ -104,11 +104,10 @@ def _source_kind(source: str) -> str:
     return "description" if head[:1].islower() else "name"
 
 
-def polnear_document(text: str, attributions: list[Attribution], discards, pipeline: TextPipeline, doc_id: str) -> Document:
-    """Sentence records of one article from its attributions."""
-    from whosaid.model.speakers import Mention, SpeakerResolver, candidate_mentions, trim_mention
-
-    sentences: list[tuple[int, int, object]] = []  # (start, end, span) in article characters
+def article_sentences(text: str, pipeline: TextPipeline) -> list[tuple[int, int, object]]:
+    """Our sentence split of an article with its offsets kept: spaCy's repaired sentences of each
+    line, as ``(start, end, span)`` in the article's characters."""
+    sentences: list[tuple[int, int, object]] = []
     offset = 0
     for paragraph in text.split("\n"):
         if paragraph.strip():
@@ -117,6 +116,14 @@ def polnear_document(text: str, attributions: list[Attribution], discards, pipel
                 start = offset + segment.span.start_char
                 sentences.append((start, offset + segment.span.end_char, segment.span))
         offset += len(paragraph) + 1
+    return sentences
+
+
+def polnear_document(text: str, attributions: list[Attribution], discards, pipeline: TextPipeline, doc_id: str) -> Document:
+    """Sentence records of one article from its attributions."""
+    from whosaid.model.speakers import Mention, SpeakerResolver, candidate_mentions, trim_mention
+
+    sentences = article_sentences(text, pipeline)
     resolver = SpeakerResolver()
     for index, (_, _, span) in enumerate(sentences):
         resolver.observe(index, candidate_mentions(span))
@@ -152,17 +159,10 @@ def polnear_document(text: str, attributions: list[Attribution], discards, pipel
 def load_polnear(root: str | Path, split: str = "train", limit: int | None = None) -> list[Document]:
     """PolNeAR articles of one split (one annotator's file per article) as records; with
     ``limit``, that many articles spread evenly over the (publisher-sorted) file list."""
-    root = Path(root)
-    base = root / "data" / split if (root / "data").is_dir() else root / split
-    if not (base / "text").is_dir():
-        raise FileNotFoundError(f"{base}/text: not a PolNeAR split folder; pass the folder holding data/{split}/text")
     pipeline = TextPipeline()
     documents = []
-    files = sorted((base / "text").glob("*.txt"))
-    if limit is not None and limit < len(files):
-        files = [files[round(i * len(files) / limit)] for i in range(limit)]
-    for text_path in files:
-        annotations = sorted((base / "attributions").glob(f"{text_path.stem}_*.ann"))
+    for text_path in _polnear_texts(root, split, limit):
+        annotations = _polnear_annotations(text_path)
         if not annotations:
             continue
         attributions, discards = read_brat(annotations[0])
@@ -170,6 +170,110 @@ def load_polnear(root: str | Path, split: str = "train", limit: int | None = Non
         documents.append(polnear_document(text, attributions, discards, pipeline, f"polnear-{split}-{text_path.stem}"))
     logger.info("loaded %d PolNeAR %s articles", len(documents), split)
     return documents
+
+
+def _polnear_texts(root: str | Path, split: str, limit: int | None) -> list[Path]:
+    """The article texts of one split, publisher-sorted; with ``limit``, that many spread evenly."""
+    root = Path(root)
+    base = root / "data" / split if (root / "data").is_dir() else root / split
+    if not (base / "text").is_dir():
+        raise FileNotFoundError(f"{base}/text: not a PolNeAR split folder; pass the folder holding data/{split}/text")
+    files = sorted((base / "text").glob("*.txt"))
+    if limit is not None and limit < len(files):
+        files = [files[round(i * len(files) / limit)] for i in range(limit)]
+    return files
+
+
+def _polnear_annotations(text_path: Path) -> list[Path]:
+    """The ``.ann`` files of one article, one per annotator."""
+    return sorted((text_path.parent.parent / "attributions").glob(f"{text_path.stem}_*.ann"))
+
+
+@dataclass
+class PolnearArticle:
+    """One PolNeAR article and the attributions of each of its annotators (``.ann`` file stem -> list)."""
+
+    article_id: str
+    text: str
+    annotations: dict[str, list[Attribution]]
+
+
+def read_polnear_articles(root: str | Path, split: str = "test", limit: int | None = None) -> list[PolnearArticle]:
+    """PolNeAR articles of one split with every annotator's attributions, for scoring against all
+    of them (the corpus has 94 ``.ann`` files for 84 test articles)."""
+    articles = []
+    for text_path in _polnear_texts(root, split, limit):
+        annotations = {path.stem: read_brat(path)[0] for path in _polnear_annotations(text_path)}
+        if annotations:
+            articles.append(PolnearArticle(text_path.stem, text_path.read_text(encoding="utf-8"), annotations))
+    return articles
+
+
+# NewsClaims (Reddy et al., EMNLP 2022; research use only)
+
+
+@dataclass
+class Claim:
+    """One NewsClaims claim sentence: its id, character span ``[start, end)`` in the rebuilt article,
+    and the claimer annotation (``has_claimer`` None where the corpus leaves it out)."""
+
+    sentence_id: str
+    start: int
+    end: int
+    has_claimer: bool | None
+    claimer: str | None
+    claimer_in_sentence: bool | None
+
+
+@dataclass
+class NewsclaimsArticle:
+    """A NewsClaims article rebuilt from ``all_sents.json`` and its annotated claims."""
+
+    doc_id: str
+    text: str
+    claims: list[Claim]
+
+
+def rebuild_article(sentences: dict[str, dict]) -> str:
+    """An article's text from its ``all_sents.json`` sentences (inclusive ``start_char``/``end_char``):
+    each sentence at its offset; a one-character gap becomes a space, a longer gap newlines (a line
+    break: the raw text that would tell is not distributed)."""
+    text = ""
+    for item in sorted(sentences.values(), key=lambda item: item["start_char"]):
+        gap = item["start_char"] - len(text)
+        if gap < 0 or item["end_char"] - item["start_char"] + 1 != len(item["sentence"]):
+            raise ValueError(f"sentence at {item['start_char']}: offsets do not match its text")
+        text += (" " if gap == 1 else "\n" * gap) + item["sentence"]
+    return text
+
+
+def load_newsclaims(root: str | Path, split: str = "test", limit: int | None = None) -> list[NewsclaimsArticle]:
+    """NewsClaims ``{split}.json`` claims with their articles rebuilt from ``all_sents.json``; with
+    ``limit``, the first that many articles in file order."""
+    root = Path(root)
+    gold_path, sentences_path = root / f"{split}.json", root / "all_sents.json"
+    for path in (gold_path, sentences_path):
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: missing; pass the NewsClaims folder holding {split}.json and all_sents.json")
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    all_sentences = json.loads(sentences_path.read_text(encoding="utf-8"))
+    articles = []
+    for doc_id, annotated in list(gold.items())[:limit]:
+        sentences = all_sentences.get(doc_id)
+        if sentences is None:
+            raise ValueError(f"{sentences_path}: no sentences of {doc_id} (from {gold_path})")
+        claims = []
+        for sentence_id, claim in annotated.items():
+            where = sentences.get(sentence_id)
+            if where is None:
+                raise ValueError(f"{sentences_path}: no sentence {sentence_id} of {doc_id} (from {gold_path})")
+            claims.append(
+                Claim(sentence_id, where["start_char"], where["end_char"] + 1, claim.get("has_claimer"),
+                      claim.get("claimer"), claim.get("claimer_in_sentence"))
+            )
+        articles.append(NewsclaimsArticle(doc_id, rebuild_article(sentences), claims))
+    logger.info("loaded %d NewsClaims %s articles (%d claims)", len(articles), split, sum(len(a.claims) for a in articles))
+    return articles
 
 
 # Hedge cues -> level (ANNOTATION.md section 4)
@@ -446,6 +550,28 @@ def factuality_hedging(score: float) -> str:
     return "medium" if certainty >= 0.5 else "high"
 
 
+def factuality_main_events(path: str | Path) -> list[tuple[str, float]]:
+    """Per scored sentence of a UW or MEANTIME ``.jsonl``: its readable text and the factuality score
+    (-3..+3) of its main claim's event (:func:`main_event`, with the sibling ``.conll`` parse when present)."""
+    path = Path(path)
+    conll = path.with_suffix(".conll")
+    parses = _read_conll(conll) if conll.is_file() else None
+    if parses is None:
+        logger.warning("%s: no parse; the main event falls back to the lowest |score| event", conll)
+    events = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if not row.get("targets"):
+            continue
+        tokens = row["text"].split()
+        index = row.get("file_idx")
+        parse = parses[index] if parses is not None and index is not None and index < len(parses) else None
+        events.append((detokenise(row["text"]), main_event(row["targets"], tokens, parse)["label"]))
+    return events
+
+
 def load_factuality(path: str | Path, limit: int | None = None) -> list[Document]:
     """UW or MEANTIME factuality sentences (``{train,dev,test}.jsonl``) as records with ``hedging`` only.
 
@@ -457,22 +583,7 @@ def load_factuality(path: str | Path, limit: int | None = None) -> list[Document
     """
     path = Path(path)
     corpus = path.parent.name.lower()
-    conll = path.with_suffix(".conll")
-    parses = _read_conll(conll) if conll.is_file() else None
-    if parses is None:
-        logger.warning("%s: no parse; the main event falls back to the lowest |score| event", conll)
-    sentences = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        if not row.get("targets"):
-            continue
-        tokens = row["text"].split()
-        index = row.get("file_idx")
-        parse = parses[index] if parses is not None and index is not None and index < len(parses) else None
-        event = main_event(row["targets"], tokens, parse)
-        sentences.append(Sentence(detokenise(row["text"]), hedging=factuality_hedging(event["label"])))
+    sentences = [Sentence(text, hedging=factuality_hedging(score)) for text, score in factuality_main_events(path)]
     documents = []
     for number, first in enumerate(range(0, len(sentences), FACTUALITY_DOC_SIZE), start=1):
         if limit is not None and number > limit:
