@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import torch
@@ -21,14 +23,17 @@ from transformers import AutoTokenizer
 
 from whosaid.data.records import AUTHOR, Document, RecordError, Sentence
 from whosaid.data.segment import Segment, TextPipeline
+from whosaid.model.configuration import WhosaidConfig
 from whosaid.model.documents import DocumentInput, as_input
 from whosaid.model.features import Featurizer, SentenceInput, Window, WindowCollator, sentence_inputs
 from whosaid.model.modeling import WhosaidModel, decode_hedging
+from whosaid.model.onnx_backend import OnnxWhosaidModel, onnx_file
 from whosaid.model.rules import RuleLabeler
 from whosaid.model.speakers import SpeakerResolver
 
 logger = logging.getLogger(__name__)
 MODEL_ENV = "WHOSAID_MODEL"
+BUCKET_TOKENS = 16  # windows whose lengths differ by less than this share a batch
 
 
 def default_model_dir() -> Path:
@@ -41,15 +46,15 @@ class ModelLoadError(RuntimeError):
 
 
 def check_model_dir(path: Path) -> None:
-    """Raise :class:`ModelLoadError` unless ``path`` holds a whosaid checkpoint."""
+    """Raise :class:`ModelLoadError` unless ``path`` holds a whosaid checkpoint (PyTorch or ONNX)."""
     if not path.is_dir():
         raise ModelLoadError(f"{path}: no model folder; train one with `whosaid train -o {path}` or pass --model PATH")
-    missing = [
-        name for name in ("config.json", "model.safetensors", "tokenizer_config.json") if not (path / name).exists()
-    ]
+    weights = [] if onnx_file(path) else ["model.safetensors"]
+    missing = [name for name in ("config.json", *weights, "tokenizer_config.json") if not (path / name).exists()]
     if missing:
         raise ModelLoadError(
             f"{path}: not a whosaid model (missing {', '.join(missing)}); retrain with `whosaid train -o {path}`"
+            " or export one with `whosaid export --onnx -o DIR`"
         )
 
 
@@ -79,10 +84,10 @@ class RulesLabeler:
 
 
 class Labeler:
-    """A trained :class:`WhosaidModel` with its tokenizer and text pipeline."""
+    """A trained model (:class:`WhosaidModel`, or its ONNX export) with its tokenizer and text pipeline."""
 
-    def __init__(self, model: WhosaidModel, tokenizer, pipeline: TextPipeline | None = None) -> None:
-        self.model = model.eval()
+    def __init__(self, model: WhosaidModel | OnnxWhosaidModel, tokenizer, pipeline: TextPipeline | None = None) -> None:
+        self.model = model.eval() if isinstance(model, WhosaidModel) else model
         self.tokenizer = tokenizer
         self.pipeline = pipeline or TextPipeline()
         self.featurizer = Featurizer(tokenizer, model.config)
@@ -90,54 +95,67 @@ class Labeler:
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, pipeline: TextPipeline | None = None) -> Labeler:
-        """Load a checkpoint folder (default: :func:`default_model_dir`)."""
+        """Load a checkpoint folder (default: :func:`default_model_dir`). A folder with
+        ``model.safetensors`` runs on PyTorch; one with only an exported ``.onnx`` model runs on
+        ONNX Runtime (see ``whosaid export``)."""
         path = Path(path) if path else default_model_dir()
         check_model_dir(path)
         try:
-            model = WhosaidModel.from_pretrained(str(path))
+            if (path / "model.safetensors").exists():
+                model = WhosaidModel.from_pretrained(str(path))
+            else:
+                model = OnnxWhosaidModel(onnx_file(path), WhosaidConfig.from_pretrained(str(path)))
             tokenizer = AutoTokenizer.from_pretrained(str(path))
         except Exception as error:  # a corrupt file surfaces as many exception types
             raise ModelLoadError(
-                f"{path}: cannot load the model ({type(error).__name__}: {error}); retrain it or point --model elsewhere"
+                f"{path}: cannot load the model ({type(error).__name__}: {error}); retrain or re-export it, or point --model elsewhere"
             ) from None
         return cls(model, tokenizer, pipeline)
 
     def __call__(self, documents: Iterable, batch_size: int = 16) -> list[Document]:
-        """Label many documents; windows of all of them are sorted by length and batched."""
+        """Label many documents. Windows are bucketed by length; a full bucket is encoded in a
+        second thread while the next documents are parsed, so spaCy and the model share the CPU
+        cores and padding stays low. The windows left in buckets at the end go sorted by length."""
         inputs = [as_input(item, i) for i, item in enumerate(documents)]
-        segmented = [segment_input(self.pipeline, doc) for doc in inputs]
-        analysed = [sentence_inputs(segments, self.rules) for segments in segmented]
-        windows = [self.featurizer.windows(sents) for sents in analysed]
-        outputs = self._run([w for doc_windows in windows for w in doc_windows], batch_size)
-        results, cursor = [], 0
-        for doc, sents, doc_windows in zip(inputs, analysed, windows):
-            doc_outputs = outputs[cursor : cursor + len(doc_windows)]
-            cursor += len(doc_windows)
-            results.append(self._decode(doc, sents, doc_windows, doc_outputs))
-        return results
+        prepared: list[tuple[DocumentInput, list[SentenceInput], list[Window]]] = []
+        buckets: dict[int, list[Window]] = defaultdict(list)
+        batches: list[tuple[list[Window], Future]] = []
+        with ThreadPoolExecutor(max_workers=1) as encoder:
+            for doc in inputs:
+                sentences = sentence_inputs(segment_input(self.pipeline, doc), self.rules)
+                windows = self.featurizer.windows(sentences)
+                prepared.append((doc, sentences, windows))
+                for window in windows:
+                    bucket = buckets[len(window.input_ids) // BUCKET_TOKENS]
+                    bucket.append(window)
+                    if len(bucket) == batch_size:
+                        batches.append((bucket, encoder.submit(self._run, bucket)))
+                        buckets[len(window.input_ids) // BUCKET_TOKENS] = []
+            rest = sorted((w for bucket in buckets.values() for w in bucket), key=lambda w: len(w.input_ids))
+            for begin in range(0, len(rest), batch_size):
+                chunk = rest[begin : begin + batch_size]
+                batches.append((chunk, encoder.submit(self._run, chunk)))
+        outputs = {id(w): out for chunk, future in batches for w, out in zip(chunk, future.result(), strict=True)}
+        return [self._decode(doc, sents, windows, [outputs[id(w)] for w in windows]) for doc, sents, windows in prepared]
 
     def label_text(self, text: str, doc_id: str = "doc") -> Document:
         """Label one article's raw text."""
         return self([DocumentInput(doc_id, text=text)])[0]
 
     @torch.inference_mode()
-    def _run(self, windows: list[Window], batch_size: int) -> list[dict[str, torch.Tensor]]:
-        """Model outputs per window, computed in length-sorted batches to keep padding low."""
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
-        outputs: list[dict | None] = [None] * len(windows)
-        collate = WindowCollator(self.tokenizer.pad_token_id)
-        for begin in range(0, len(order), batch_size):
-            chunk = order[begin : begin + batch_size]
-            out = self.model(**collate([windows[i].features() for i in chunk]))
-            for row, i in enumerate(chunk):
-                outputs[i] = {
-                    "boilerplate": out.boilerplate_logits[row],
-                    "stance": out.stance_logits[row],
-                    "hedging": out.hedging_logits[row],
-                    "speaker": out.speaker_logits[row],
-                    "cues": torch.sigmoid(out.cue_logits[row]),
-                }
-        return outputs  # type: ignore[return-value]
+    def _run(self, windows: list[Window]) -> list[dict[str, torch.Tensor]]:
+        """Model outputs for one batch of windows."""
+        out = self.model(**WindowCollator(self.tokenizer.pad_token_id)([w.features() for w in windows]))
+        return [
+            {
+                "boilerplate": out.boilerplate_logits[row],
+                "stance": out.stance_logits[row],
+                "hedging": out.hedging_logits[row],
+                "speaker": out.speaker_logits[row],
+                "cues": torch.sigmoid(out.cue_logits[row]),
+            }
+            for row in range(len(windows))
+        ]
 
     def _decode(
         self, doc: DocumentInput, sentences: Sequence[SentenceInput], windows: list[Window], outputs
