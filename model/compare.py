@@ -2,10 +2,14 @@
 
     whosaid compare LABELLED.jsonl [...] -o claims.jsonl [--labelled-out OUT.jsonl] [--speakers speakers.jsonl]
                     [--gold seeds/alignment.json ... --gold-documents seeds/gold.jsonl ...]
+                    [--encoder DIR] [--fit-weights]
 
 ``claims.jsonl`` has one aligned claim group per line (the format ``whosaid report --claims`` reads).
 ``--gold`` scores speaker clusters (B-cubed) and claim groups (pairwise) against gold alignment files and
-writes the scores beside the claims (``claims.scores.json``).
+writes the scores beside the claims (``claims.scores.json``). ``--fit-weights`` first refits the encoder's
+pair scorer on the TRAIN-split events of the gold files (``model/alignment_weights.json``), for example
+
+    whosaid compare data/corpus/authored/*.jsonl --gold data/corpus/alignment.json --fit-weights
 """
 
 from __future__ import annotations
@@ -18,24 +22,26 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 
-def compare(documents: Sequence, embed=None, tag=None, settings=None) -> tuple[list, list[dict]]:
+def compare(documents: Sequence, embed=None, tag=None, settings=None, scorer=None) -> tuple[list, list[dict]]:
     """(the documents with ``speaker_id`` set in place, the aligned claim groups as ``claims.jsonl`` rows).
 
-    ``embed`` (texts -> L2-normalised rows) defaults to all-MiniLM-L6-v2 and ``tag`` (texts -> entities) to
-    the project's spaCy pipeline; pass small ones in tests. Speaker clusters: :func:`canonicalise`.
+    ``embed`` (texts -> L2-normalised rows) defaults to all-mpnet-base-v2 where installed, else
+    all-MiniLM-L6-v2, and ``tag`` (texts -> entities) to the project's spaCy pipeline; pass small ones in tests.
+    ``scorer`` defaults to the pair weights fitted for the encoder. Speaker clusters: :func:`canonicalise`.
     """
     from whosaid.model.canonical import canonicalise
 
     documents = list(documents)
     canonicalise(documents)
-    return documents, claim_rows(documents, embed, tag, settings)
+    return documents, claim_rows(documents, embed, tag, settings, scorer)
 
 
-def claim_rows(documents: list, embed=None, tag=None, settings=None) -> list[dict]:
+def claim_rows(documents: list, embed=None, tag=None, settings=None, scorer=None) -> list[dict]:
     """Align the claims of canonicalised documents; one ``claims.jsonl`` row per group."""
-    from whosaid.model.alignment import SentenceEncoder, align, spacy_tagger
+    from whosaid.model.alignment import SentenceEncoder, align, default_encoder_path, spacy_tagger
 
-    groups = align(documents, embed or SentenceEncoder(), tag or spacy_tagger(), settings)
+    embed = embed or SentenceEncoder(default_encoder_path())
+    groups = align(documents, embed, tag or spacy_tagger(), settings, scorer)
     return [group.to_dict(f"c{n:05d}", documents) for n, group in enumerate(groups, 1)]
 
 
@@ -49,11 +55,16 @@ def register(commands) -> None:
     parser.add_argument("--gold", action="append", default=[], help="gold alignment JSON to score against")
     parser.add_argument("--gold-documents", action="append", default=[],
                         help="gold-labelled JSONL of the gold's documents (default: the inputs)")  # fmt: skip
+    parser.add_argument("--encoder", help="sentence encoder folder (default: all-mpnet-base-v2 where `make mpnet` "
+                        "installed it, else all-MiniLM-L6-v2)")  # fmt: skip
+    parser.add_argument("--fit-weights", action="store_true",
+                        help="refit the encoder's pair weights on the gold's train-split events first")  # fmt: skip
     parser.set_defaults(run=run_compare)
 
 
 def run_compare(args) -> int:
     from whosaid.data.records import read_documents, write_documents
+    from whosaid.model.alignment import PairScorer, SentenceEncoder, default_encoder_path
     from whosaid.model.canonical import canonicalise
     from whosaid.model.cli import UserError
 
@@ -63,8 +74,17 @@ def run_compare(args) -> int:
     ids = [doc.doc_id for doc in documents]
     if len(set(ids)) < len(ids):
         raise UserError(f"{', '.join(args.inputs)}: doc_id values repeat; give each document its own doc_id")
+    if args.encoder and not Path(args.encoder, "config.json").is_file():
+        raise UserError(f"{args.encoder}: not an encoder folder (no config.json); give a transformers model folder")
     speakers = canonicalise(documents)
-    claims = claim_rows(documents)
+    embed = SentenceEncoder(args.encoder or default_encoder_path())
+    if args.fit_weights:
+        fit_weights(args.gold, documents, embed)
+    try:
+        scorer = PairScorer.load(embed.encoder_name)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    claims = claim_rows(documents, embed, scorer=scorer)
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in claims), encoding="utf-8")
@@ -83,6 +103,25 @@ def run_compare(args) -> int:
         print(scores_table(scores))
         logger.info("scores written to %s", scores_path)
     return 0
+
+
+def fit_weights(gold_paths: list[str], documents: list, embed) -> None:
+    """Refit ``embed``'s pair scorer on the train-split events of the gold files and store it."""
+    from whosaid.data.corpus import read_splits
+    from whosaid.model.alignment import WEIGHTS_FILE, spacy_tagger
+    from whosaid.model.cli import UserError
+    from whosaid.training.crossdoc_metrics import fit_pair_scorer, load_gold, save_pair_scorer
+
+    if not gold_paths:
+        raise UserError("--fit-weights needs --gold files to fit on")
+    try:
+        gold = {"events": [event for path in gold_paths for event in load_gold(path)["events"]]}
+        scorer, how = fit_pair_scorer(gold, documents, embed, spacy_tagger(), read_splits())
+    except (ValueError, KeyError) as error:
+        raise UserError(f"{', '.join(gold_paths)}: cannot fit pair weights ({error})") from None
+    save_pair_scorer(WEIGHTS_FILE, embed.encoder_name, scorer, {**how, "gold": gold_paths})
+    logger.info("pair weights for %s (cross-validated claim pair F1 %.3f) -> %s", embed.encoder_name,
+                how["cv_claim_pair_f1"], WEIGHTS_FILE)  # fmt: skip
 
 
 def score_against(gold_paths: list[str], gold_docs, documents, claims) -> dict:

@@ -9,9 +9,26 @@ import numpy as np
 import pytest
 
 from whosaid.data.records import Document, Sentence, write_documents
-from whosaid.model.alignment import AlignmentSettings, align, candidate_pairs, differences, numbers
+from whosaid.model.alignment import (
+    PAIR_FEATURES,
+    AlignmentSettings,
+    Batch,
+    PairScorer,
+    align,
+    candidate_pairs,
+    differences,
+    numbers,
+)
 from whosaid.model.canonical import canonicalise
-from whosaid.training.crossdoc_metrics import bcubed, cross_document_pairs, pairwise, score_gold
+from whosaid.training.crossdoc_metrics import (
+    bcubed,
+    cross_document_pairs,
+    fit_pair_scorer,
+    pair_examples,
+    pairwise,
+    save_pair_scorer,
+    score_gold,
+)
 
 
 def bag_of_words(texts: list[str]) -> np.ndarray:
@@ -23,12 +40,16 @@ def bag_of_words(texts: list[str]) -> np.ndarray:
     return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
+bag_of_words.encoder_name = "bag-of-words"  # as SentenceEncoder names itself, to pick its pair weights
+
+
 def capitalised(texts: list[str]) -> list[list[tuple[str, str]]]:
     """A stand-in NER: capitalised words after the first are entities."""
     return [[(w, "ORG") for w in re.findall(r"(?<=\s)[A-Z][a-z]+", text)] for text in texts]
 
 
-TOY = AlignmentSettings(threshold=0.5, anchor_threshold=0.5, one_sided_threshold=0.9)  # for the bag-of-words embedder
+# For the bag-of-words embedder: a pair is matched where 20 * cosine + 100 * margin reaches 10.
+TOY = PairScorer({name: {"cosine": 20.0, "margin": 100.0}.get(name, 0.0) for name in PAIR_FEATURES}, -10.0, 0.5)
 
 
 def sentence(text, speaker="AUTHOR", stance="assertion", hedging="none", mention=None):
@@ -125,7 +146,7 @@ def _pair():
 def test_alignment_groups_the_shared_claim_and_flags_its_differences():
     a, b = _pair()
     canonicalise([a, b])
-    groups = align([a, b], bag_of_words, capitalised, TOY)
+    groups = align([a, b], bag_of_words, capitalised, scorer=TOY)
     assert [g.members for g in groups] == [[(0, 2), (1, 1)]]
     fields = {d["field"]: d["detail"] for d in groups[0].differences}
     assert fields["stance"] == "estimate in a vs assertion in b"
@@ -147,7 +168,7 @@ def test_blocking_keeps_documents_without_shared_entities_apart(caplog):
     other = doc("c", sentence("Residents of Lagos welcomed the Harmattan rains."))
     canonicalise([a, b, other])
     rows_docs = [a, b, other]
-    groups = align(rows_docs, bag_of_words, capitalised, TOY)
+    groups = align(rows_docs, bag_of_words, capitalised, scorer=TOY)
     assert all(d != 2 for g in groups for d, _ in g.members)
     from whosaid.model.alignment import SentenceFeatures
 
@@ -163,9 +184,9 @@ def test_blocking_keeps_documents_without_shared_entities_apart(caplog):
 def test_dates_block_documents_far_apart():
     a, b = _pair()
     a.meta["date"], b.meta["date"] = "2024-01-01", "2024-03-01"
-    assert align([a, b], bag_of_words, capitalised, TOY) == []
+    assert align([a, b], bag_of_words, capitalised, scorer=TOY) == []
     b.meta["date"] = "2024-01-03"
-    assert len(align([a, b], bag_of_words, capitalised, TOY)) == 1
+    assert len(align([a, b], bag_of_words, capitalised, scorer=TOY)) == 1
 
 
 def test_bcubed_and_pairwise_on_textbook_examples():
@@ -198,9 +219,9 @@ def test_cli_writes_claims_and_speaker_ids(tmp_path, monkeypatch, capsys):
     from whosaid.model import alignment
     from whosaid.model.cli import main
 
-    monkeypatch.setattr(alignment, "SentenceEncoder", lambda: bag_of_words)
+    monkeypatch.setattr(alignment, "SentenceEncoder", lambda path=None: bag_of_words)
     monkeypatch.setattr(alignment, "spacy_tagger", lambda: capitalised)
-    monkeypatch.setattr(alignment, "AlignmentSettings", lambda: TOY)
+    monkeypatch.setattr(alignment.PairScorer, "load", lambda encoder: TOY)
     labelled = tmp_path / "labelled.jsonl"
     write_documents(_pair(), labelled)
     gold = tmp_path / "alignment.json"
@@ -225,8 +246,9 @@ def test_cli_names_a_missing_gold_document(tmp_path, monkeypatch, caplog):
     from whosaid.model import alignment
     from whosaid.model.cli import main
 
-    monkeypatch.setattr(alignment, "SentenceEncoder", lambda: bag_of_words)
+    monkeypatch.setattr(alignment, "SentenceEncoder", lambda path=None: bag_of_words)
     monkeypatch.setattr(alignment, "spacy_tagger", lambda: capitalised)
+    monkeypatch.setattr(alignment.PairScorer, "load", lambda encoder: TOY)
     labelled = tmp_path / "labelled.jsonl"
     write_documents(_pair(), labelled)
     gold = tmp_path / "alignment.json"
@@ -238,7 +260,7 @@ def test_cli_names_a_missing_gold_document(tmp_path, monkeypatch, caplog):
 def test_compare_returns_documents_with_ids_and_claim_rows():
     from whosaid.model.compare import compare
 
-    documents, claims = compare(_pair(), bag_of_words, capitalised, TOY)
+    documents, claims = compare(_pair(), bag_of_words, capitalised, scorer=TOY)
     assert documents[1].sentences[1].speaker_id is not None
     assert [(m["doc_id"], m["index"]) for m in claims[0]["members"]] == [("a", 2), ("b", 1)]
 
@@ -246,9 +268,84 @@ def test_compare_returns_documents_with_ids_and_claim_rows():
 def test_a_claim_split_over_two_sentences_joins_one_group_up_to_the_cap():
     a = doc("a", sentence("Officials in Kursk and Russia said 12 soldiers died."), sentence("Officials in Kursk and Russia said 30 soldiers were wounded."))
     b = doc("b", sentence("Officials in Kursk and Russia said 12 soldiers died and 30 soldiers were wounded."))
-    settings = AlignmentSettings(threshold=0.5, anchor_threshold=0.5, one_sided_threshold=0.5, number_conflict=0.0)
-    [group] = align([a, b], bag_of_words, capitalised, settings)
+    [group] = align([a, b], bag_of_words, capitalised, scorer=TOY)
     assert sorted(group.members) == [(0, 0), (0, 1), (1, 0)]
-    settings.max_per_document = 1
-    [group] = align([a, b], bag_of_words, capitalised, settings)
+    [group] = align([a, b], bag_of_words, capitalised, AlignmentSettings(max_per_document=1), TOY)
     assert len(group.members) == 2
+
+
+def test_shipped_weights_cover_every_feature_of_both_encoders():
+    for encoder in ("all-MiniLM-L6-v2", "all-mpnet-base-v2"):
+        scorer = PairScorer.load(encoder)
+        assert set(scorer.coefficients) == set(PAIR_FEATURES) and 0 < scorer.threshold < 1
+        assert scorer.coefficients["cosine"] > 0
+    with pytest.raises(ValueError, match="no pair weights for encoder 'other'"):
+        PairScorer.load("other")
+
+
+def _event(n: int) -> tuple[dict, list[Document]]:
+    """An event of two documents: two shared claims in different words, and one unrelated sentence each."""
+    place, river, count = f"Town{n}", ("Ravi", "Indus", "Tana", "Volta", "Congo", "Niger", "Oder", "Elbe", "Rhine", "Po")[n], 10 + n
+    a = doc(f"a{n}", sentence(f"Floods in {place} killed {count} people, officials said."),
+            sentence(f"The River {river} in {place} burst its banks after heavy rain."),
+            sentence(f"Schools in {place} will reopen on Monday."))  # fmt: skip
+    b = doc(f"b{n}", sentence(f"Officials in {place} said {count} people were killed by floods."),
+            sentence(f"Heavy rain made the River {river} burst its banks in {place}."),
+            sentence(f"A local football club in {place} cancelled its match."))  # fmt: skip
+    claims = [{"claim": "toll", "members": [[a.doc_id, 0], [b.doc_id, 0]]},
+              {"claim": "river", "members": [[a.doc_id, 1], [b.doc_id, 1]]}]  # fmt: skip
+    return {"event_id": f"e{n}", "documents": [a.doc_id, b.doc_id], "speakers": [], "claims": claims}, [a, b]
+
+
+def test_pair_examples_label_the_gold_pairs():
+    event, documents = _event(1)
+    features, labels = pair_examples(Batch(documents, bag_of_words, capitalised), [event])
+    assert features.shape == (9, len(PAIR_FEATURES))
+    assert labels.tolist() == [True, False, False, False, True, False, False, False, False]
+
+
+def test_fitted_scorer_aligns_held_out_events_and_round_trips(tmp_path):
+    events, documents = zip(*(_event(n) for n in range(6)))
+    documents = [d for pair in documents for d in pair]
+    gold = {"events": list(events)}
+    scorer, how = fit_pair_scorer(gold, documents, bag_of_words, capitalised, {d.doc_id: "train" for d in documents})
+    assert how["train_events"] == 6 and how["cv_claim_pair_f1"] >= 0.75  # held-out events of this toy scheme
+    path = tmp_path / "weights.json"
+    save_pair_scorer(path, "toy", scorer, how)
+    assert PairScorer.load("toy", path) == scorer
+    _, new = _event(9)
+    groups = align(new, bag_of_words, capitalised, scorer=scorer)
+    assert [g.members for g in groups] == [[(0, 0), (1, 0)], [(0, 1), (1, 1)]]
+    with pytest.raises(ValueError, match="train-split events"):
+        fit_pair_scorer(gold, documents, bag_of_words, capitalised, {})
+
+
+def test_cli_fit_weights_needs_train_events_in_the_gold(tmp_path, monkeypatch, caplog):
+    from whosaid.model import alignment
+    from whosaid.model.cli import main
+
+    monkeypatch.setattr(alignment, "SentenceEncoder", lambda path=None: bag_of_words)
+    monkeypatch.setattr(alignment, "spacy_tagger", lambda: capitalised)
+    monkeypatch.setattr(alignment, "WEIGHTS_FILE", tmp_path / "weights.json")
+    labelled = tmp_path / "labelled.jsonl"
+    write_documents(_pair(), labelled)
+    assert main(["compare", str(labelled), "-o", str(tmp_path / "c.jsonl"), "--fit-weights"]) == 2
+    assert "needs --gold" in caplog.text
+    gold = tmp_path / "alignment.json"
+    gold.write_text(json.dumps({"events": [{"event_id": "e", "documents": ["a", "b"], "speakers": [], "claims": []}]}))
+    assert main(["compare", str(labelled), "-o", str(tmp_path / "c.jsonl"), "--gold", str(gold), "--fit-weights"]) == 2
+    assert "train-split events" in caplog.text and not (tmp_path / "weights.json").exists()
+    assert main(["compare", str(labelled), "--encoder", str(tmp_path / "nowhere")]) == 2
+    assert "not an encoder folder" in caplog.text
+
+
+def test_cli_names_an_encoder_without_pair_weights(tmp_path, monkeypatch, caplog):
+    from whosaid.model import alignment
+    from whosaid.model.cli import main
+
+    monkeypatch.setattr(alignment, "SentenceEncoder", lambda path=None: bag_of_words)
+    monkeypatch.setattr(alignment, "spacy_tagger", lambda: capitalised)
+    labelled = tmp_path / "labelled.jsonl"
+    write_documents(_pair(), labelled)
+    assert main(["compare", str(labelled), "-o", str(tmp_path / "c.jsonl")]) == 2
+    assert "no pair weights for encoder 'bag-of-words'" in caplog.text
