@@ -8,7 +8,7 @@ per line for the corpus), repeated to at least ``--sentences`` sentences; every 
 of it end to end, spaCy segmentation included. Systems: the spaCy pipeline alone (the floor of
 any spaCy-based tool), the rule baseline, the model on PyTorch fp32, ONNX fp32 and ONNX int8 (both
 exported from ``--model`` first), and Ray Data with two workers on the int8 export. Each runs in a
-fresh subprocess, so its peak memory (max RSS) is its own; loading is not timed and the fastest of
+fresh subprocess (two at once for the 2-process row), so its peak memory (max RSS) is its own; loading is not timed and the fastest of
 ``--repeat`` passes is kept, except for Ray: one pass, starting Ray and its workers included.
 
 Agreement: the seeds (raw text) and the corpus test split (its gold sentences) are labelled with
@@ -34,7 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## Labelling speed (issue #6)"
-SYSTEMS = ("spacy", "rules", "torch-fp32", "onnx-fp32", "onnx-int8", "ray-2-workers")
+SYSTEMS = ("spacy", "rules", "torch-fp32", "onnx-fp32", "onnx-int8", "onnx-int8-2-processes", "ray-2-workers")
+SPLIT = "onnx-int8-2-processes"  # what `whosaid label --workers 2` runs: two processes, one thread, half the documents each
 AGREEMENT_FIELDS = ("boilerplate", "speaker", "speaker_mention", "stance", "hedging", "hedge_cues")
 SCORES = ("boilerplate_f1", "speaker_strict", "stance_accuracy", "stance_macro_f1", "hedging_exact", "hedging_macro_f1")
 logger = logging.getLogger("speed")
@@ -58,10 +59,17 @@ def benchmark_input(min_sentences: int) -> tuple[list[dict], int]:
     return documents, sentences
 
 
-def run_system(system: str, input_path: Path, models: dict[str, str], batch_size: int, repeat: int) -> dict:
+def run_system(
+    system: str, input_path: Path, models: dict[str, str], batch_size: int, repeat: int, part: int | None = None
+) -> dict:
     """Label the input with one system in this process, ``repeat`` times; the fastest pass's time
-    and CPU time, and the peak memory."""
+    and CPU time, and the peak memory. With ``part`` (0 or 1): that half of the documents, one thread."""
     documents = [json.loads(line) for line in input_path.read_text().splitlines()]
+    if part is not None:
+        import torch
+
+        torch.set_num_threads(1)
+        documents = documents[part::2]
     if system == "ray-2-workers":
         return _run_ray(input_path, models["onnx-int8"], batch_size)
     if system == "spacy":
@@ -144,11 +152,30 @@ class _TreeMemory:
 def measure_in_subprocess(system: str, input_path: Path, models: dict[str, str], batch_size: int, repeat: int) -> dict:
     command = [sys.executable, __file__, "--worker", system, "--input", str(input_path), "--models", json.dumps(models)]
     command += ["--batch-size", str(batch_size), "--repeat", str(repeat)]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    if done.returncode != 0:
-        logger.error("%s failed:\n%s", system, done.stderr[-3000:])
-        return {"skipped": f"failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1][:120]}"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    if system != SPLIT:
+        return _finish(system, subprocess.Popen(command, **_PIPES))
+    command[command.index("--worker") + 1] = "onnx-int8"
+    halves = [subprocess.Popen([*command, "--part", str(part)], **_PIPES) for part in (0, 1)]
+    results = [_finish(system, process) for process in halves]  # both run at once, each loads before timing
+    if any("skipped" in result for result in results):
+        return results[0] if "skipped" in results[0] else results[1]
+    return {
+        "sentences": sum(r["sentences"] for r in results),
+        "seconds": max(r["seconds"] for r in results),
+        "cpu_seconds": sum(r["cpu_seconds"] for r in results),
+        "peak_mib": sum(r["peak_mib"] for r in results),
+    }
+
+
+_PIPES = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, "env": {**os.environ, "HF_HUB_OFFLINE": "1"}}
+
+
+def _finish(system: str, process: subprocess.Popen) -> dict:
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        logger.error("%s failed:\n%s", system, stderr[-3000:])
+        return {"skipped": f"failed (exit {process.returncode}): {stderr.strip().splitlines()[-1][:120]}"}
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def agreement(models: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -231,7 +258,11 @@ def report(results: dict[str, dict], input_note: str, agree_rows: list[str], sco
         lines.append(f"| {system} | {rate:.0f} | {ratio} | {cpu} | {peak} |")
     lines += [
         "",
-        "Ray: two actors on the int8 export, one thread each; its time includes starting Ray and loading both models.",
+        f"{SPLIT}: the steady state of `whosaid label --workers 2` on the int8 export: two processes at once, one",
+        "thread and half the documents each, loading not timed (as for the single-process rows); time is the slower",
+        "half's, memory the sum of both. Ray: two actors on the int8 export, one thread each; its time includes",
+        "starting Ray and loading both models. The spaCy floor is one process, as every row runs spaCy; spaCy itself",
+        "spread over two processes would be faster (not measured here).",
         "",
         "### ONNX labels vs PyTorch (share of sentences with the same label)",
         "",
@@ -267,10 +298,12 @@ def main() -> int:
     parser.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--models", help=argparse.SUPPRESS)
+    parser.add_argument("--part", type=int, choices=(0, 1), help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.worker:
-        print(json.dumps(run_system(args.worker, args.input, json.loads(args.models), args.batch_size, args.repeat)))
+        result = run_system(args.worker, args.input, json.loads(args.models), args.batch_size, args.repeat, args.part)
+        print(json.dumps(result))
         return 0
 
     from whosaid.model.export import export_model

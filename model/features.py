@@ -37,11 +37,11 @@ def sentence_inputs(
     segments: list[Segment], rules: RuleLabeler | None, gold: list[Sentence] | None = None
 ) -> list[SentenceInput]:
     """One document's segments with their candidate mentions and rule labels."""
-    rule_labels = rules.label(segments) if rules is not None else [None] * len(segments)
+    mentions = [candidate_mentions(segment.span) for segment in segments]
+    rule_labels = rules.label(segments, mentions) if rules is not None else [None] * len(segments)
     gold = gold if gold is not None else [None] * len(segments)
     return [
-        SentenceInput(segment.text, candidate_mentions(segment.span), g, r)
-        for segment, g, r in zip(segments, gold, rule_labels, strict=True)
+        SentenceInput(segment.text, found, g, r) for segment, found, g, r in zip(segments, mentions, gold, rule_labels, strict=True)
     ]
 
 

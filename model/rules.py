@@ -63,11 +63,13 @@ class RuleLabeler:
         """Label many documents, each a list of its segments."""
         return [self.label(segments) for segments in documents]
 
-    def label(self, segments: list[Segment]) -> list[Sentence]:
-        """One record per segment of one document."""
+    def label(self, segments: list[Segment], mentions: list[list[Mention]] | None = None) -> list[Sentence]:
+        """One record per segment of one document; ``mentions``: each segment's candidate mentions, if known."""
+        if mentions is None:
+            mentions = [candidate_mentions(segment.span) for segment in segments]
         resolver = SpeakerResolver()
-        for index, segment in enumerate(segments):
-            resolver.observe(index, candidate_mentions(segment.span))
+        for index, found in enumerate(mentions):
+            resolver.observe(index, found)
         boilerplate = [self._is_boilerplate(segment, index) for index, segment in enumerate(segments)]
         masks = _quote_masks(segments, boilerplate)
         attributions = [
