@@ -67,46 +67,51 @@ class OutputSink:
         self.handle: TextIO | None = None
 
     def written_ids(self) -> set[str]:
-        """Ids of the documents already in the output, after cutting off a torn last record."""
+        """Ids of the documents already in the output, after cutting off a torn last record; the file is
+        streamed, so resuming a large output costs no memory."""
         if not self.path or not self.path.exists() or self.path.stat().st_size == 0:
             return set()
-        data = self.path.read_bytes()
-        return self._csv_ids(data) if self.format == "csv" else self._jsonl_ids(data)
+        return self._csv_ids() if self.format == "csv" else self._jsonl_ids()
 
-    def _jsonl_ids(self, data: bytes) -> set[str]:
+    def _jsonl_ids(self) -> set[str]:
         ids, end = set(), 0
-        for line in data.splitlines(keepends=True):
-            try:
-                if not line.endswith(b"\n"):
-                    raise ValueError("no newline")
-                ids.add(json.loads(line)["doc_id"])
-            except (ValueError, KeyError, TypeError):
-                break  # a torn or foreign line: keep what came before it
-            end += len(line)
-        self._truncate(end, len(data))
-        return ids
-
-    def _csv_ids(self, data: bytes) -> set[str]:
-        text = data.decode("utf-8")
-        rows = list(csv.reader(io.StringIO(text)))
-        if not rows or tuple(rows[0]) != CSV_FIELDS:
-            raise RecordError(f"{self.path}: not a whosaid CSV output (header differs); choose another output file")
-        documents = [row[0] for row in rows[1:] if row]
-        if not text.endswith("\n") and documents:  # torn: drop the last document's rows entirely
-            torn = documents[-1]
-            kept = [rows[0], *(row for row in rows[1:] if row and row[0] != torn)]
-            buffer = io.StringIO()
-            csv.writer(buffer).writerows(kept)
-            self.path.write_text(buffer.getvalue(), encoding="utf-8")
-            logger.warning("%s: cut off the torn rows of document %s; it will be labelled again", self.path, torn)
-            documents = [d for d in documents if d != torn]
-        return set(documents)
-
-    def _truncate(self, end: int, size: int) -> None:
+        with self.path.open("rb") as handle:
+            for line in handle:
+                try:
+                    if not line.endswith(b"\n"):
+                        raise ValueError("no newline")
+                    ids.add(json.loads(line)["doc_id"])
+                except (ValueError, KeyError, TypeError):
+                    break  # a torn or foreign line: keep what came before it
+                end += len(line)
+        size = self.path.stat().st_size
         if end < size:
             with self.path.open("r+b") as handle:
                 handle.truncate(end)
             logger.warning("%s: cut off a torn last record (%d bytes); it will be labelled again", self.path, size - end)
+        return ids
+
+    def _csv_ids(self) -> set[str]:
+        ids, last = set(), None
+        with self.path.open(encoding="utf-8", newline="") as handle:
+            rows = csv.reader(handle)
+            if tuple(next(rows, ())) != CSV_FIELDS:
+                raise RecordError(f"{self.path}: not a whosaid CSV output (header differs); choose another output file")
+            for row in rows:
+                if row:
+                    ids.add(row[0])
+                    last = row[0]
+        with self.path.open("rb") as handle:
+            handle.seek(-1, os.SEEK_END)
+            torn = handle.read(1) != b"\n"
+        if torn and last is not None:  # drop the last document's rows entirely
+            kept = self.path.with_name(self.path.name + ".part")
+            with self.path.open(encoding="utf-8", newline="") as source, kept.open("w", encoding="utf-8", newline="") as out:
+                csv.writer(out).writerows(row for i, row in enumerate(csv.reader(source)) if row and (i == 0 or row[0] != last))
+            kept.replace(self.path)
+            logger.warning("%s: cut off the torn rows of document %s; it will be labelled again", self.path, last)
+            ids.discard(last)
+        return ids
 
     def __enter__(self) -> OutputSink:
         if self.path:

@@ -80,14 +80,20 @@ def _from_file(path: Path, columns: CsvColumns) -> Iterator[DocumentInput | Inpu
         yield from _from_jsonl(path)
     elif path.suffix == ".csv":
         yield from _from_csv(path, columns)
+    elif (size := path.stat().st_size) > MAX_DOCUMENT_BYTES:  # never read a huge file to refuse it
+        yield _oversized(str(path), size)
     else:
         yield document_from_bytes(path.read_bytes(), str(path), doc_id=path.stem, source=path.name)
+
+
+def _oversized(where: str, size: int) -> InputError:
+    return InputError(where, f"{size:,} bytes is over the {MAX_DOCUMENT_BYTES:,}-byte limit for one article; split it")
 
 
 def document_from_bytes(data: bytes, where: str, *, doc_id: str, source: str | None = None) -> DocumentInput | InputError:
     """One article's raw bytes as a document, or the reason it cannot be labelled."""
     if len(data) > MAX_DOCUMENT_BYTES:
-        return InputError(where, f"{len(data):,} bytes is over the {MAX_DOCUMENT_BYTES:,}-byte limit for one article; split it")
+        return _oversized(where, len(data))
     if b"\x00" in data:
         return InputError(where, "binary file, not article text; pass .txt, .jsonl or .csv files")
     try:
