@@ -125,6 +125,10 @@ def _label(args) -> int:
     from whosaid.model.inputs import CsvColumns, iter_inputs
 
     model = model_spec(args.model)
+    labeler = load_labeler(model)  # fails fast, before any input is read, on a broken model
+    columns = CsvColumns(text=args.text_column, id=args.id_column)
+    if args.engine == "ray":
+        return _label_with_ray(args, model, columns)  # the engine writes the errors file itself
     errors = open(args.errors, "w", encoding="utf-8") if args.errors else None  # noqa: SIM115
 
     def report(error: InputError) -> None:
@@ -134,10 +138,6 @@ def _label(args) -> int:
             errors.flush()
 
     try:
-        labeler = load_labeler(model)  # fails fast, before any input is read, on a broken model
-        columns = CsvColumns(text=args.text_column, id=args.id_column)
-        if args.engine == "ray":
-            return _label_with_ray(args, model, columns)
         load = (lambda: labeler) if args.workers <= 1 else partial(open_labeler, model)
         sink = OutputSink(args.output, args.format)
         counts = label_batch(
