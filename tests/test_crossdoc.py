@@ -215,15 +215,23 @@ def test_score_gold_reads_predicted_ids_at_gold_positions():
     assert result["all"]["speakers"]["recall"] == pytest.approx((0.5 + 0.5 + 1) / 3)
 
 
-def test_cli_writes_claims_and_speaker_ids(tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def toy_labelled(tmp_path, monkeypatch):
+    """The toy document pair as a labelled JSONL, with the toy embedder, tagger and pair scorer patched in."""
     from whosaid.model import alignment
-    from whosaid.model.cli import main
 
     monkeypatch.setattr(alignment, "SentenceEncoder", lambda path=None: bag_of_words)
     monkeypatch.setattr(alignment, "spacy_tagger", lambda: capitalised)
     monkeypatch.setattr(alignment.PairScorer, "load", lambda encoder: TOY)
     labelled = tmp_path / "labelled.jsonl"
     write_documents(_pair(), labelled)
+    return labelled
+
+
+def test_cli_writes_claims_and_speaker_ids(tmp_path, toy_labelled, capsys):
+    from whosaid.model.cli import main
+
+    labelled = toy_labelled
     gold = tmp_path / "alignment.json"
     gold.write_text(json.dumps({"events": [{"event_id": "e1", "documents": ["a", "b"], "speakers": [],
                                             "claims": [{"claim": "c", "members": [["a", 2], ["b", 1]]}]}]}))  # fmt: skip
@@ -242,15 +250,10 @@ def test_cli_writes_claims_and_speaker_ids(tmp_path, monkeypatch, capsys):
     assert "| all |" in capsys.readouterr().out
 
 
-def test_cli_names_a_missing_gold_document(tmp_path, monkeypatch, caplog):
-    from whosaid.model import alignment
+def test_cli_names_a_missing_gold_document(tmp_path, toy_labelled, caplog):
     from whosaid.model.cli import main
 
-    monkeypatch.setattr(alignment, "SentenceEncoder", lambda path=None: bag_of_words)
-    monkeypatch.setattr(alignment, "spacy_tagger", lambda: capitalised)
-    monkeypatch.setattr(alignment.PairScorer, "load", lambda encoder: TOY)
-    labelled = tmp_path / "labelled.jsonl"
-    write_documents(_pair(), labelled)
+    labelled = toy_labelled
     gold = tmp_path / "alignment.json"
     gold.write_text(json.dumps({"events": [{"event_id": "e", "documents": ["zzz"], "speakers": [], "claims": []}]}))
     assert main(["compare", str(labelled), "-o", str(tmp_path / "c.jsonl"), "--gold", str(gold)]) == 2

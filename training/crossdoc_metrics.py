@@ -20,13 +20,13 @@ import numpy as np
 
 from whosaid.data.records import AUTHOR, Document
 from whosaid.model.alignment import PAIR_FEATURES, Batch, PairScorer, align
+from whosaid.training.metrics import f1
 
 Member = tuple[str, int]
 
 
 def _prf(precision: float, recall: float) -> dict[str, float]:
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1}
+    return {"precision": precision, "recall": recall, "f1": f1(precision, recall)}
 
 
 def bcubed(gold: Mapping[Hashable, Hashable], predicted: Mapping[Hashable, Hashable]) -> dict[str, float]:
@@ -184,11 +184,11 @@ def fit_pair_scorer(gold: dict, documents: Iterable[Document], embed, tag, split
                 groups = align(docs, embed, tag, scorer=scorer)
                 predicted = cross_document_pairs([(docs[d].doc_id, i) for d, i in g.members] for g in groups)
                 counts[(c, threshold)] += (len(predicted & gold_pairs), len(predicted), len(gold_pairs))
-    f1 = {key: 2 * hits / (predicted + gold) for key, (hits, predicted, gold) in counts.items()}
-    c, threshold = max(f1, key=f1.get)
+    cv_scores = {key: 2 * hits / (predicted + gold) for key, (hits, predicted, gold) in counts.items()}
+    c, threshold = max(cv_scores, key=cv_scores.get)
     scorer = fit(events, c, threshold)
     how = "sklearn LogisticRegression on every claim sentence pair of each train-split event's documents"
-    cv_f1 = round(float(f1[(c, threshold)]), 4)
+    cv_f1 = round(float(cv_scores[(c, threshold)]), 4)
     return scorer, {"method": how, "train_events": len(events), "folds": folds, "C": c, "cv_claim_pair_f1": cv_f1}
 
 

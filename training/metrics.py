@@ -67,6 +67,11 @@ def boilerplate_metrics(predictions: Sequence[bool | None], references: Sequence
     }
 
 
+def f1(precision: float, recall: float) -> float:
+    """The harmonic mean of precision and recall (0 when both are 0)."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 def speaker_metrics(predictions: Sequence[str | None], references: Sequence[str | None]) -> dict[str, float]:
     """Strict and lenient accuracy, and P/R/F1 of attributed (non-AUTHOR) speakers, lenient."""
     preds, refs = _labelled(predictions, references)
@@ -79,13 +84,12 @@ def speaker_metrics(predictions: Sequence[str | None], references: Sequence[str 
     hits = sum(ok and g and q for ok, g, q in zip(lenient, gold_attr, pred_attr))
     precision = hits / sum(pred_attr) if any(pred_attr) else 0.0
     recall = hits / sum(gold_attr) if any(gold_attr) else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
         "strict_accuracy": float(np.mean(strict)),
         "lenient_accuracy": float(np.mean(lenient)),
         "attributed_precision": precision,
         "attributed_recall": recall,
-        "attributed_f1": f1,
+        "attributed_f1": f1(precision, recall),
         "author_accuracy": float(np.mean([(p == AUTHOR) == (r == AUTHOR) for p, r in zip(preds, refs)])),
         "n": len(refs),
     }
